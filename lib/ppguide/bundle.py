@@ -1,0 +1,114 @@
+"""The bundle: the files a procedure needs plus manifest.json, written all at once or not at all."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Notice, OutputError
+
+
+@dataclass(frozen=True)
+class File:
+    path: str          # relative, forward slashes
+    role: str
+    place: str
+    encoding: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+    def text(self) -> str:
+        """The content decoded the way Windows would read it."""
+        if self.encoding == "binary":
+            return f"<{len(self.content)} bytes>"
+        if self.encoding == "utf-16-le-bom":
+            return self.content[2:].decode("utf-16-le")
+        return self.content.decode("cp932" if self.encoding == "cp932" else "utf-8")
+
+
+@dataclass
+class StepOut:
+    n: int
+    id: str
+    place: str
+    title_en: str
+    title_ja: str
+    why_en: str
+    why_ja: str
+    gui: list[str]
+    artifact: str | None
+    cite: list[int]
+
+
+@dataclass
+class Bundle:
+    product: str
+    title: str
+    section: str
+    lines: tuple[int, int]
+    parameters: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict)
+    warnings: list[Notice] = field(default_factory=list)
+    errata: list[dict] = field(default_factory=list)
+    steps: list[StepOut] = field(default_factory=list)
+    files: list[File] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)
+
+    def file(self, path: str) -> File:
+        return next(f for f in self.files if f.path == path)
+
+    def manifest(self) -> dict[str, Any]:
+        return {
+            "product": self.product,
+            "title": self.title,
+            "section": self.section,
+            "guide_lines": list(self.lines),
+            "parameters": self.parameters,
+            "values": self.values,
+            "warnings": [asdict(w) for w in self.warnings],
+            "errata": self.errata,
+            "artifacts": [{"path": f.path, "role": f.role, "place": f.place, "encoding": f.encoding,
+                           "sha256": f.sha256} for f in self.files],
+        }
+
+    def manifest_bytes(self) -> bytes:
+        return (json.dumps(self.manifest(), ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+    def write(self, outdir: str | os.PathLike) -> Path:
+        """Write every file and manifest.json into `outdir`, replacing what was there.
+
+        Files go to a temporary sibling folder first, which then takes the place
+        of `outdir`, so a failure never leaves a half-written bundle behind.
+        """
+        out = Path(outdir).resolve()
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+        except OSError as exc:
+            raise OutputError(str(out), exc.strerror or str(exc)) from None
+        try:
+            for f in self.files:
+                target = tmp / f.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(f.content)
+            (tmp / "manifest.json").write_bytes(self.manifest_bytes())
+            old = None
+            if out.exists():
+                old = out.with_name(f".{out.name}.old")
+                shutil.rmtree(old, ignore_errors=True)
+                out.rename(old)
+            tmp.rename(out)
+            if old:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise OutputError(str(out), exc.strerror or str(exc)) from None
+        return out

@@ -1,0 +1,40 @@
+"""Write .bat files the way cmd.exe on Japanese Windows reads them: CP932, CRLF."""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .knowledge import DATA
+from .scripts import GroupScript
+
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                        keep_trailing_newline=True, autoescape=False)
+
+
+@cache
+def messages() -> dict[str, str]:
+    raw = yaml.safe_load((DATA / "messages.yaml").read_text(encoding="utf-8"))["messages"]
+    return {k: v["ja"] for k, v in raw.items()}
+
+
+def to_windows(text: str) -> bytes:
+    """LF -> CRLF (exactly one CRLF per line, ending with one), encoded CP932."""
+    lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
+    return ("\r\n".join(lines) + "\r\n").encode("cp932")
+
+
+def script(kind: str, group: GroupScript, failover_group: str, sources: str) -> bytes:
+    """kind is 'start' or 'stop'."""
+    text = TEMPLATES.get_template(f"{kind}.bat.j2").render(
+        script=group, failover_group=failover_group, sources=sources, messages=messages())
+    return to_windows(text)
+
+
+def commands(path: str, place: str, title: str, body: str, sources: str) -> bytes:
+    text = TEMPLATES.get_template("commands.bat.j2").render(
+        path=path, place=place, title=title, body=body.strip("\n"), sources=sources)
+    return to_windows(text)

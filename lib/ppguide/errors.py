@@ -1,0 +1,80 @@
+"""Errors raised by ppguide. Every error renders in English and Japanese.
+
+A `ParameterError` names the parameter, the value that was given and what is
+expected, so an engineer can fix the input without reading code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class PpguideError(Exception):
+    """Base of every error ppguide raises on purpose."""
+
+    def __init__(self, en: str, ja: str):
+        self.en, self.ja = en, ja
+        super().__init__(f"{en}\n{ja}")
+
+
+@dataclass
+class Problem:
+    """One rejected parameter."""
+
+    parameter: str
+    given: object
+    expected_en: str
+    expected_ja: str
+
+    def en(self) -> str:
+        return f"parameter '{self.parameter}': given {self.given!r}; expected {self.expected_en}"
+
+    def ja(self) -> str:
+        return f"パラメータ '{self.parameter}': 指定値 {self.given!r}、期待される値: {self.expected_ja}"
+
+
+class ParameterError(PpguideError):
+    """One or more parameters were rejected. Nothing has been written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        en = "Invalid parameters (nothing was written):\n" + "\n".join("  - " + p.en() for p in problems)
+        ja = "パラメータが不正です (何も出力していません):\n" + "\n".join("  - " + p.ja() for p in problems)
+        super().__init__(en, ja)
+
+    @property
+    def parameters(self) -> list[str]:
+        return [p.parameter for p in self.problems]
+
+
+class UnknownProductError(PpguideError):
+    def __init__(self, product: str, known: list[str]):
+        self.product = product
+        super().__init__(
+            f"unknown product {product!r}; expected one of: {', '.join(known)}",
+            f"製品 {product!r} は存在しません。次のいずれかを指定してください: {', '.join(known)}",
+        )
+
+
+class KnowledgeError(PpguideError):
+    """A procedures/*.yaml or data/* file is malformed (a bug in the knowledge, not in the input)."""
+
+    def __init__(self, where: str, what: str):
+        super().__init__(f"knowledge file {where}: {what}", f"ナレッジファイル {where}: {what}")
+
+
+class OutputError(PpguideError):
+    """The bundle could not be written where asked."""
+
+    def __init__(self, path: str, why: str):
+        super().__init__(f"cannot write the bundle to {path}: {why}",
+                         f"{path} にバンドルを書き込めません: {why}")
+
+
+@dataclass
+class Notice:
+    """A warning that applies to the given facts (not an error)."""
+
+    id: str
+    en: str
+    ja: str
+    cite: list[int] = field(default_factory=list)

@@ -1,0 +1,44 @@
+"""Conditions, computed values and text templates of the knowledge, evaluated with jinja2.
+
+Knowledge files say `when: receive_dmi_alerts and scenario != 'uninstall'` or
+`expr: "'mgr_' ~ virtual_computer_name"`; this module evaluates them in a sandbox
+with undefined names treated as errors.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+
+def version(text: str) -> tuple[int, ...]:
+    """'4.16' -> (4, 16), so versions compare as numbers."""
+    return tuple(int(p) for p in str(text).split("."))
+
+
+def winpath(*parts: str) -> str:
+    """Join path parts with backslashes (jinja string literals must not hold backslashes)."""
+    return "\\".join(str(p).strip("\\") if i else str(p).rstrip("\\") for i, p in enumerate(parts))
+
+
+ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
+                           trim_blocks=True, lstrip_blocks=True, autoescape=False)
+ENV.globals.update(version=version, winpath=winpath)
+
+
+def register(**functions: Any) -> None:
+    """Make computing functions (broadcast address, UPS budget...) callable from knowledge."""
+    ENV.globals.update(functions)
+
+
+def value(expr: str, ctx: dict[str, Any]) -> Any:
+    return ENV.compile_expression(expr, undefined_to_none=False)(**ctx)
+
+
+def holds(when: str | None, ctx: dict[str, Any]) -> bool:
+    return True if when is None else bool(value(when, ctx))
+
+
+def render(template: str, ctx: dict[str, Any]) -> str:
+    return ENV.from_string(template).render(**ctx)
