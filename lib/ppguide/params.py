@@ -99,8 +99,13 @@ def _nonempty_unique(v: list) -> list:
     return v
 
 
+def _number_as_text(v: Any) -> Any:
+    """papermill -p and YAML turn 4.16 into a float; string parameters take it back as text."""
+    return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+
+
 def _checked(fn: Callable[[str], str]):
-    return Annotated[str, AfterValidator(fn)]
+    return Annotated[str, BeforeValidator(_number_as_text), AfterValidator(fn)]
 
 
 # name -> (python annotation, papermill type name, expected en, expected ja)

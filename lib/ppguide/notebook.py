@@ -1,0 +1,104 @@
+"""What a procedure notebook calls: collect the parameters cell, evaluate, show, write.
+
+Notebooks stay thin: every cell is one call into this module.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from .bundle import Bundle
+from .errors import ParameterError, Problem
+from .evaluate import evaluate
+from .knowledge import load, load_places
+
+# Parameters of the notebook itself (where to write, how to link), not of the product.
+NOTEBOOK_PARAMS = ("output_dir", "download_base")
+
+
+def collect(product_id: str, namespace: dict[str, Any], known_before: set[str]) -> dict[str, Any]:
+    """The product's parameters from the notebook's globals; injected unknown names are errors."""
+    declared = [p.name for p in load(product_id).parameters]
+    new = {n for n in namespace if n not in known_before and not n.startswith("_")}
+    unknown = sorted(new - set(declared) - set(NOTEBOOK_PARAMS))
+    if unknown:
+        raise ParameterError([Problem(n, namespace[n], "one of the declared parameters: " + ", ".join(declared),
+                                      "宣言されたパラメータのいずれか: " + ", ".join(declared)) for n in unknown])
+    return {n: namespace[n] for n in declared if n in namespace}
+
+
+def run(product_id: str, params: dict[str, Any]) -> Bundle:
+    return evaluate(product_id, params)
+
+
+def parameters_table(bundle: Bundle) -> pd.DataFrame:
+    product = load(bundle.product)
+    return pd.DataFrame([{"parameter": p.name, "value": bundle.parameters[p.name], "type": p.type,
+                          "help": p.help.en, "説明": p.help.ja} for p in product.parameters]).set_index("parameter")
+
+
+def checklist_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
+    places = load_places()
+    out = {}
+    for place in dict.fromkeys(s.place for s in bundle.steps):
+        rows = [{"#": s.n, "step": s.title_en, "手順": s.title_ja, "why": s.why_en, "GUI": " ".join(s.gui),
+                 "file": s.artifact or "", "guide lines": ", ".join(map(str, s.cite))}
+                for s in bundle.steps if s.place == place]
+        out[f"{places[place].en} / {places[place].ja}"] = pd.DataFrame(rows).set_index("#")
+    return out
+
+
+def values_table(bundle: Bundle) -> pd.DataFrame:
+    product = load(bundle.product)
+    helps = {v.name: v.help for v in product.values}
+    return pd.DataFrame([{"value": k, "result": v, "meaning": helps[k].en if k in helps else "",
+                          "意味": helps[k].ja if k in helps else ""} for k, v in bundle.values.items()]).set_index("value")
+
+
+def warnings_table(bundle: Bundle) -> pd.DataFrame:
+    return pd.DataFrame([{"id": w.id, "warning": w.en, "警告": w.ja, "guide lines": ", ".join(map(str, w.cite))}
+                         for w in bundle.warnings], columns=["id", "warning", "警告", "guide lines"])
+
+
+def errata_table(bundle: Bundle) -> pd.DataFrame:
+    return pd.DataFrame([{"line": e["line"], "the guide says": e["guide"], "ppguide emits": e["emits"],
+                          "why": e["why_en"], "certain": "yes" if e["certain"] else "no - check",
+                          "override": e["override"] or ""} for e in bundle.errata],
+                        columns=["line", "the guide says", "ppguide emits", "why", "certain", "override"])
+
+
+def show_tables(bundle: Bundle) -> None:
+    for t in bundle.tables:
+        display(Markdown(f"**{t['title']['en']} / {t['title']['ja']}** (guide lines {', '.join(map(str, t['cite']))})"))
+        display(pd.DataFrame(t["rows"], columns=t["columns"]))
+        for n in t["notes"]:
+            display(Markdown(f"- {n['en']} / {n['ja']}"))
+
+
+def show_checklist(bundle: Bundle) -> None:
+    for place, table in checklist_tables(bundle).items():
+        display(Markdown(f"#### {place}"))
+        display(table)
+
+
+def show_files(bundle: Bundle, download_base: str = "") -> None:
+    """Each emitted file, as Windows will read it, with a link to download it."""
+    for f in bundle.files:
+        if f.role == "checklist":
+            continue
+        href = f"{download_base.rstrip('/')}/{f.path}" if download_base else f.path
+        display(HTML(f'<p><a href="{html.escape(href)}" download>{html.escape(f.path)}</a> '
+                     f'<small>({f.role}, {f.place}, {f.encoding}, sha256 {f.sha256[:12]}…)</small></p>'))
+        if f.encoding != "binary":
+            lang = "bat" if f.path.endswith(".bat") else "ini" if f.path.endswith(".reg") else "text"
+            display(Markdown(f"```{lang}\n{f.text()}\n```"))
+
+
+def write(bundle: Bundle, output_dir: str) -> Path:
+    out = bundle.write(output_dir)
+    display(Markdown(f"Bundle written to `{output_dir}` ({len(bundle.files)} files + manifest.json)."))
+    return out
