@@ -1,0 +1,47 @@
+# ppguide: set up, build the example cluster, test.  `make example` and `make test` are the README's two commands.
+SHELL := /bin/bash
+VENV  := .venv
+BIN   := $(VENV)/bin
+# Debian packages the tests need: Wine runs the emitted .bat/.reg files, mingw builds the logging stand-ins,
+# chromium is the browser Playwright drives for the site test.
+TEST_DEBS := wine wine64 gcc-mingw-w64-x86-64 chromium
+
+.PHONY: setup setup-test example site test bench notebooks clean
+
+$(BIN)/ppguide: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+setup: $(BIN)/ppguide
+
+setup-test: setup
+	@missing=$$(for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+# The main job: every bundle of the built-in example cluster, then the procedure site.
+example: setup
+	$(BIN)/ppguide batch data/example-cluster.yaml -o build/example
+	$(MAKE) site
+
+site: setup
+	$(BIN)/ppguide docs
+	$(BIN)/mkdocs build --strict --site-dir build/site
+
+test: setup-test
+	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python bench/engines.py
+
+notebooks: setup
+	$(BIN)/ppguide notebooks
+
+clean:
+	rm -rf build docs/products docs/reference docs/errata.md
