@@ -76,8 +76,17 @@ def build(product: Product) -> nbformat.NotebookNode:
     return nb
 
 
-def render(product_id: str) -> str:
-    return nbformat.writes(build(load(product_id))) + "\n"
+def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Run the notebook on its defaults so it is stored, and published, with its outputs.
+
+    Volatile metadata (execution timings) is dropped so the same knowledge gives the same file.
+    """
+    from nbclient import NotebookClient
+
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
 
 
 def write_all() -> list[Path]:
@@ -85,6 +94,6 @@ def write_all() -> list[Path]:
     paths = []
     for pid in product_ids():
         path = NOTEBOOKS / f"{pid}.ipynb"
-        path.write_text(render(pid), encoding="utf-8")
+        path.write_text(nbformat.writes(execute(build(load(pid)))) + "\n", encoding="utf-8")
         paths.append(path)
     return paths

@@ -1,0 +1,75 @@
+"""The notebooks: generated from the declaration, regression-tested with pytest-notebook, run by papermill."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+from pytest_notebook.nb_regression import NBRegressionFixture
+
+from ppguide.knowledge import ROOT, load, product_ids
+from ppguide.notebook_gen import build
+
+NOTEBOOKS = ROOT / "notebooks"
+PRODUCTS = product_ids()
+
+
+@pytest.mark.parametrize("pid", PRODUCTS)
+def test_papermill_sees_every_declared_parameter(pid):
+    """`papermill --help-notebook` lists each parameter with its type, default and help."""
+    inspected = {p["name"]: p for p in papermill.inspect_notebook(str(NOTEBOOKS / f"{pid}.ipynb")).values()}
+    declared = load(pid).parameters
+    assert [p.name for p in declared] == [n for n in inspected if n not in ("output_dir", "download_base")]
+    for p in declared:
+        got = inspected[p.name]
+        assert eval(got["default"]) == p.default, p.name  # noqa: S307 - a literal from our own notebook
+        assert got["help"].startswith(p.help.en.split("\n")[0][:40]), p.name
+        expected_type = "list" if p.type.startswith("list[") else "bool" if p.type == "bool" else \
+            "int" if p.type == "int" else "str"
+        assert got["inferred_type_name"] == expected_type, p.name
+
+
+@pytest.mark.parametrize("pid", PRODUCTS)
+def test_committed_notebook_is_current(pid):
+    """The committed notebook's cells are what `ppguide notebooks` generates from the knowledge today."""
+    committed = nbformat.read(NOTEBOOKS / f"{pid}.ipynb", as_version=4)
+    fresh = build(load(pid))
+    assert [(c.cell_type, c.source, c.metadata.get("tags")) for c in committed.cells] == \
+           [(c.cell_type, c.source, c.metadata.get("tags")) for c in fresh.cells], "run `make notebooks`"
+
+
+@pytest.mark.parametrize("pid", PRODUCTS)
+def test_notebook_outputs_regression(pid, tmp_path):
+    """Executing the notebook again gives the stored outputs (execution counts and versions masked)."""
+    fixture = NBRegressionFixture(
+        exec_timeout=300, exec_cwd=str(NOTEBOOKS),
+        diff_ignore=("/metadata/language_info/version", "/metadata/kernelspec",
+                     "/cells/*/execution_count", "/cells/*/outputs/*/execution_count",
+                     "/cells/*/metadata/execution"),
+        diff_replace=(("/cells/*/outputs", r"/tmp/[^\s`'\"]+", "TMPPATH"),),
+    )
+    fixture.check(str(NOTEBOOKS / f"{pid}.ipynb"))
+
+
+def test_papermill_run_writes_the_bundle(tmp_path):
+    out = tmp_path / "bundle"
+    papermill.execute_notebook(str(NOTEBOOKS / "servermanager.ipynb"), str(tmp_path / "o.ipynb"),
+                               parameters={"virtual_computer_name": "ESMSV01", "output_dir": str(out)},
+                               progress_bar=False, cwd=str(tmp_path))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["values"]["manager_name"] == "mgr_ESMSV01"        # guide L601-606: mgr_ + virtual name
+    assert b'CommunityName:"mgr_ESMSV01"\r\n' == (out / "nvisord.cf").read_bytes()
+
+
+def test_papermill_refuses_an_unknown_parameter(tmp_path):
+    """An injected name the product does not declare fails the run; no bundle is written."""
+    out = tmp_path / "bundle"
+    with pytest.raises(papermill.PapermillExecutionError) as exc:
+        papermill.execute_notebook(str(NOTEBOOKS / "servermanager.ipynb"), str(tmp_path / "o.ipynb"),
+                                   parameters={"virtual_computr_name": "ESMSV01", "output_dir": str(out)},
+                                   progress_bar=False, cwd=str(tmp_path))
+    assert exc.value.ename == "ParameterError"
+    assert "virtual_computr_name" in exc.value.evalue
+    assert not out.exists()
