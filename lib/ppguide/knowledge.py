@@ -51,21 +51,42 @@ class Service(_Strict):
     display: Cited                # display name as the GUI shows it
     name: Cited                   # service (short) name, what ARMLOAD and sc take
     watch_id: Cited | None = None
+    options: Cited | None = None  # ARMLOAD switches when they differ from the script's armload_options
+    args: str | None = None       # what follows the service name on the ARMLOAD line
     when: str | None = None       # condition for this service to be part of the product
     manual: bool = True           # start type must be set to manual (demand)
 
 
 class Wrap(_Strict):
-    """A service stopped before the ARMKILLs and started again after them (net stop/start)."""
+    """A service stopped before every ARMKILL of the group and started again after them (net stop/start)."""
     display: Cited
     when: str | None = None
 
 
+class Action(_Strict):
+    """One thing a script does: ARMLOAD a service, ARMKILL, or run command lines."""
+    load: str | None = None       # service key -> ARMLOAD line
+    kill: str | None = None       # service key, or "all": every service this product loaded, in reverse
+    run: str | None = None        # jinja2 template of command lines; "{TAG}" makes labels unique per branch
+    skip_rest_on_error: bool = False   # with run: on ERRORLEVEL >= 1 skip the rest of this product's lines
+    when: str | None = None
+    cite: list[int] = []
+
+    @model_validator(mode="after")
+    def _one(self):
+        if sum(x is not None for x in (self.load, self.kill, self.run)) != 1:
+            raise ValueError("an action is exactly one of load, kill, run")
+        return self
+
+
 class Script(_Strict):
     scenarios: list[str]
-    load: list[str]               # service keys in ARMLOAD order
+    start: list[Action]
+    stop: list[Action] = [Action(kill="all")]
+    first: list[str] = []         # service keys that start first (and so stop last) in any failover group
+    after: list[str] = []         # products whose lines must come before this product's in a group
     armload_options: Cited
-    net_yes: Cited
+    net_yes: Cited | None = None
     stop_wrap: list[Wrap] = []
     cite: list[int]
 
@@ -181,9 +202,11 @@ class Product(_Strict):
             raise ValueError("parameter names repeat")
         keys = {s.key for s in self.services}
         if self.script:
-            missing = [k for k in self.script.load if k not in keys]
+            used = [a.load for a in self.script.start + self.script.stop if a.load] + \
+                   [a.kill for a in self.script.start + self.script.stop if a.kill and a.kill != "all"] + self.script.first
+            missing = [k for k in used if k not in keys]
             if missing:
-                raise ValueError(f"script loads unknown services {missing}")
+                raise ValueError(f"script uses unknown services {missing}")
         ids = {e.id for e in self.errata}
         for lit in self.cited():
             if lit.erratum and lit.erratum not in ids:

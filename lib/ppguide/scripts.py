@@ -1,23 +1,42 @@
 """The CLUSTERPRO start/stop script of a failover group, as data.
 
-A `GroupScript` is what start.bat and stop.bat do for one or more products:
-the services ARMLOADed in order on START and FAILOVER, the ARMKILLs in reverse
-order on stop, and the services stopped with `net stop` around the ARMKILLs and
-started again after them. `emit_bat` turns it into files.
+A `GroupScript` holds one block of lines per product (plus a leading block for
+services that must start first, such as ESM Base Service), and the services
+stopped with `net stop` around every ARMKILL of the group. Loads are merged by
+service name: a service another block already starts is not started again, and
+each block ARMKILLs, in reverse, exactly the watch ids it ARMLOADed. stop.bat
+walks the blocks in reverse. `emit_bat` turns a GroupScript into files;
+`compose` builds one from several products.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import PpguideError
+from .expressions import holds, render
 
 
 @dataclass(frozen=True)
-class Load:
-    key: str
-    watch_id: str
-    service: str
-    display: str
-    options: str
+class Line:
+    kind: str                    # load, kill, run, guard
+    text: str
     product: str
+    key: str | None = None       # service key (load/kill)
+    service: str | None = None   # service name (load)
+    watch_id: str | None = None  # load/kill
+
+
+@dataclass
+class Block:
+    product: str
+    start: list[Line] = field(default_factory=list)
+    stop: list[Line] = field(default_factory=list)
+    first: bool = False          # services that start before, and stop after, every other block
+
+    @property
+    def guarded(self) -> bool:
+        return any(l.kind == "guard" for l in self.start + self.stop)
 
 
 @dataclass(frozen=True)
@@ -30,22 +49,89 @@ class NetWrap:
 @dataclass
 class GroupScript:
     products: list[str]
-    loads: list[Load] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     wraps: list[NetWrap] = field(default_factory=list)
 
     @property
-    def kills(self) -> list[Load]:
-        """Every watch id ARMLOADed, ARMKILLed in reverse order."""
-        return list(reversed(self.loads))
+    def loads(self) -> list[Line]:
+        return [l for b in self.blocks for l in b.start if l.kind == "load"]
+
+    @property
+    def kills(self) -> list[Line]:
+        return [l for b in reversed(self.blocks) for l in b.stop if l.kind == "kill"]
+
+
+class ScriptConflict(PpguideError):
+    """Two products' ordering constraints cannot both hold."""
+
+
+def _load_line(svc, options: str, product: str) -> Line:
+    parts = ["ARMLOAD.EXE", svc.watch_id, svc.options or options, svc.name] + ([svc.args] if svc.args else [])
+    return Line("load", " ".join(parts), product, svc.key, svc.name, svc.watch_id)
+
+
+def _kill_line(load: Line) -> Line:
+    return Line("kill", f"ARMKILL.EXE {load.watch_id}", load.product, load.key, load.service, load.watch_id)
+
+
+def _actions(actions, ctx, by_key, options, product, loaded: set[str], skip: set[str]) -> tuple[list[Line], list[Line]]:
+    """Lines of one product's start or stop actions. `loaded`: service names started so far in the group."""
+    lines, own_loads = [], []
+    for a in actions:
+        if not holds(a.when, ctx):
+            continue
+        if a.load:
+            svc = by_key.get(a.load)
+            if svc is None or a.load in skip or svc.name in loaded:
+                continue
+            loaded.add(svc.name)
+            line = _load_line(svc, options, product)
+            own_loads.append(line)
+            lines.append(line)
+        elif a.kill:
+            lines.append(Line("kill-marker", a.kill, product, a.kill))
+        else:
+            lines.append(Line("run", render(a.run, ctx).strip("\n"), product))
+            if a.skip_rest_on_error:
+                lines.append(Line("guard", "", product))
+    return lines, own_loads
+
+
+def _expand_kills(lines: list[Line], loads: list[Line]) -> list[Line]:
+    out = []
+    for l in lines:
+        if l.kind != "kill-marker":
+            out.append(l)
+        elif l.text == "all":
+            out += [_kill_line(x) for x in reversed(loads)]
+        else:
+            out += [_kill_line(x) for x in loads if x.key == l.key]
+    return out
+
+
+def blocks_for(product, ctx: dict[str, Any], loaded: set[str]) -> tuple[Block | None, Block]:
+    """(first-block, block) of one product; services in `loaded` are not started again."""
+    spec = product.script
+    by_key = {s.key: s for s in ctx["services"]}
+    first = [by_key[k] for k in spec.first if k in by_key and by_key[k].name not in loaded]
+    head = None
+    if first:
+        loads = [_load_line(s, spec.armload_options, product.id) for s in first]
+        loaded.update(s.name for s in first)
+        head = Block(product.id, loads, [_kill_line(x) for x in reversed(loads)], first=True)
+    skip = set(spec.first)
+    start, start_loads = _actions(spec.start, ctx, by_key, spec.armload_options, product.id, loaded, skip)
+    stop, _ = _actions(spec.stop, ctx, by_key, spec.armload_options, product.id, set(), skip | set(by_key))
+    body = Block(product.id, _expand_kills(start, start_loads), _expand_kills(stop, start_loads))
+    return head, body
+
+
+def wraps_for(product, ctx) -> list[NetWrap]:
+    spec = product.script
+    return [NetWrap(w.display, spec.net_yes, product.id) for w in spec.stop_wrap if holds(w.when, ctx)]
 
 
 def for_product(product, ctx) -> GroupScript:
     """The script of one product for the evaluated facts `ctx`."""
-    from .expressions import holds
-
-    spec = product.script
-    by_key = {s.key: s for s in ctx["services"]}
-    loads = [Load(k, by_key[k].watch_id, by_key[k].name, by_key[k].display, spec.armload_options, product.id)
-             for k in spec.load if k in by_key]
-    wraps = [NetWrap(w.display, spec.net_yes, product.id) for w in spec.stop_wrap if holds(w.when, ctx)]
-    return GroupScript([product.id], loads, wraps)
+    head, body = blocks_for(product, ctx, set())
+    return GroupScript([product.id], [b for b in (head, body) if b is not None], wraps_for(product, ctx))
