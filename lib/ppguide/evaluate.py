@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import emit_bat, emit_reg, expressions
+import pandas as pd
+
+from . import emit_bat, emit_reg, expressions, functions  # noqa: F401  (functions registers computations)
 from .bundle import Bundle, File, StepOut
 from .errors import Notice, ParameterError, Problem
 from .knowledge import Product, load, load_places
@@ -87,7 +89,11 @@ def _artifact_content(product: Product, art, ctx: dict[str, Any]) -> bytes:
         keys = [k.key for k in product.sync_keys
                 if art.source == "add" or not (k.shared and ctx.get("other_base_products_use"))]
         return _encode("\n".join(keys), art.encoding)
-    if art.kind in ("text", "commands", "csv"):
+    if art.kind == "csv":
+        rows = expressions.value(art.template, ctx)
+        text = pd.DataFrame(rows).to_csv(index=False, lineterminator="\r\n")
+        return text.encode("utf-8-sig" if art.encoding == "utf-8" else art.encoding)
+    if art.kind in ("text", "commands"):
         body = expressions.render(art.template, ctx)
         if art.kind == "commands":
             return emit_bat.commands(expressions.render(art.path, ctx), art.place, art.role, body, src)

@@ -43,6 +43,7 @@ class Param(_Strict):
     min: int | None = None
     max: int | None = None
     cite: int | None = None       # guide line of the example used as default
+    fields: dict[str, str] | None = None   # type records: field name -> scalar type
     help: Text
 
 

@@ -104,6 +104,12 @@ def _number_as_text(v: Any) -> Any:
     return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
 
+def _nonempty_unique_records(v: list) -> list:
+    if not v:
+        raise _Reject("a non-empty list of records", "空でないレコードのリスト")
+    return v
+
+
 def _checked(fn: Callable[[str], str]):
     return Annotated[str, BeforeValidator(_number_as_text), AfterValidator(fn)]
 
@@ -133,6 +139,10 @@ def annotation(decl) -> tuple[Any, str]:
             return v
         base = str if all(isinstance(c, str) for c in decl.choices) else int
         return Annotated[base, AfterValidator(_choice)], base.__name__
+    if t == "records":
+        fields = {f: (SCALARS[ft][0], ...) for f, ft in decl.fields.items()}
+        record = create_model(f"{decl.name}_record", __config__=ConfigDict(extra="forbid"), **fields)
+        return Annotated[list[record], AfterValidator(_nonempty_unique_records)], "list"
     if t.startswith("list[") and t.endswith("]"):
         inner, _, *_ = SCALARS[t[5:-1]]
         return Annotated[list[inner], BeforeValidator(_split_list), AfterValidator(_nonempty_unique)], "list"
@@ -156,6 +166,10 @@ def expected(decl) -> tuple[str, str]:
     if t.startswith("list["):
         _, _, en, ja = SCALARS[t[5:-1]]
         return f"a list of {en} values", f"{ja} のリスト"
+    if t == "records":
+        spec = ", ".join(f"{f} ({SCALARS[ft][2]})" for f, ft in decl.fields.items())
+        spec_ja = "、".join(f"{f} ({SCALARS[ft][3]})" for f, ft in decl.fields.items())
+        return f"a list of records with exactly the fields {spec}", f"次の項目を持つレコードのリスト: {spec_ja}"
     _, _, en, ja = SCALARS[t]
     return en, ja
 
@@ -179,11 +193,11 @@ def validate(product, given: dict[str, Any]) -> dict[str, Any]:
         for err in exc.errors():
             name = str(err["loc"][0]) if err["loc"] else "?"
             value = given.get(name, err.get("input"))
-            if err["type"] == "extra_forbidden":
+            if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
                 problems.append(Problem(name, value, "one of the declared parameters: " + ", ".join(decls),
                                         "宣言されたパラメータのいずれか: " + ", ".join(decls)))
                 continue
-            if err["type"] == "missing":
+            if err["type"] == "missing" and len(err["loc"]) == 1:
                 en, ja = expected(decls[name])
                 problems.append(Problem(name, None, f"a value ({en}); this parameter is required",
                                         f"値の指定 ({ja})。このパラメータは必須です"))
@@ -193,7 +207,13 @@ def validate(product, given: dict[str, Any]) -> dict[str, Any]:
                 en, ja = cause.en, cause.ja
             else:
                 en, ja = expected(decls[name])
-            if len(err["loc"]) > 1:
+            if len(err["loc"]) > 2:
+                field = err["loc"][2]
+                if err["type"] == "extra_forbidden":
+                    en, ja = expected(decls[name])
+                en = f"{en} (entry {err['loc'][1]}, field {field!r})"
+                ja = f"{ja} (要素 {err['loc'][1]}、項目 {field!r})"
+            elif len(err["loc"]) > 1:
                 en, ja = f"every entry to be {en} (entry {err['loc'][1]} is not)", f"各要素が {ja} であること (要素 {err['loc'][1]} が不正)"
             problems.append(Problem(name, value, en, ja))
         seen, unique = set(), []
