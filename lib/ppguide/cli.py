@@ -107,6 +107,22 @@ def batch(inventory: Path = typer.Argument(..., help="YAML/JSON: {jobs: [{produc
 
 
 @app.command()
+def compose(group: Path = typer.Argument(..., help="YAML/JSON: {failover_group, parameters, products: [{id, parameters}]}"),
+            output: Path = typer.Option(..., "-o", "--output", help="folder that receives the group's bundle")) -> None:
+    """Write one bundle for several products sharing one failover group (one start.bat, one stop.bat)."""
+    from . import compose as compose_mod
+    try:
+        bundle = compose_mod.run(read_file(group), output)
+    except PpguideError as exc:
+        _fail(exc)
+    out.print(f"[green]wrote[/green] {output} ({len(bundle.files)} files + manifest.json) for "
+              f"{', '.join(bundle.parameters['products'])}")
+    for e in bundle.errata:
+        out.print(f"[magenta]erratum[/magenta] {e['product']} line {e['line']}: guide {e['guide']!r} -> {e['emits']!r}",
+                  highlight=False)
+
+
+@app.command()
 def notebooks() -> None:
     """Regenerate notebooks/<id>.ipynb from the products' declarations."""
     from .notebook_gen import write_all

@@ -136,12 +136,18 @@ def checklist_md(b: Bundle) -> str:
     return "\n".join(out)
 
 
+def prepare(product_id: str, given: dict[str, Any]) -> tuple[Product, dict[str, Any]]:
+    """Validate `given`, compute the context and apply the refusing checks."""
+    product = load(product_id)
+    ctx = context(product, validate(product, given))
+    _refuse(product, ctx)
+    return product, ctx
+
+
 def evaluate(product_id: str, given: dict[str, Any]) -> Bundle:
     """Validate `given` and compute the whole bundle in memory. Raises ParameterError, writes nothing."""
-    product = load(product_id)
-    params = validate(product, given)
-    ctx = context(product, params)
-    _refuse(product, ctx)
+    product, ctx = prepare(product_id, given)
+    params = {p.name: ctx[p.name] for p in product.parameters}
     warnings = [Notice(c.id, expressions.render(c.en, ctx), expressions.render(c.ja, ctx), list(c.cite))
                 for c in product.checks if c.level == "warning" and expressions.holds(c.when, ctx)]
     errata = [{"id": e.id, "line": e.line, "guide": e.guide, "emits": expressions.render(e.emits, ctx), "why_en": e.why.en,

@@ -20,9 +20,12 @@ from .knowledge import load, load_places
 NOTEBOOK_PARAMS = ("output_dir", "download_base")
 
 
-def collect(product_id: str, namespace: dict[str, Any], known_before: set[str]) -> dict[str, Any]:
-    """The product's parameters from the notebook's globals; injected unknown names are errors."""
-    declared = [p.name for p in load(product_id).parameters]
+def collect(product_id: str | None, namespace: dict[str, Any], known_before: set[str]) -> dict[str, Any]:
+    """The product's parameters from the notebook's globals; injected unknown names are errors.
+
+    With product_id None the notebook is the group composer, whose one parameter is `group`.
+    """
+    declared = [p.name for p in load(product_id).parameters] if product_id else ["group"]
     new = {n for n in namespace if n not in known_before and not n.startswith("_")}
     unknown = sorted(new - set(declared) - set(NOTEBOOK_PARAMS))
     if unknown:
@@ -35,6 +38,17 @@ def run(product_id: str, params: dict[str, Any]) -> Bundle:
     return evaluate(product_id, params)
 
 
+def compose(group: dict[str, Any]) -> Bundle:
+    from .compose import compose as _compose
+    return _compose(group)
+
+
+def group_table(bundle: Bundle) -> pd.DataFrame:
+    """The products of a composed group and the parameters each received."""
+    return pd.DataFrame([{"product": pid, "parameters": ", ".join(f"{k}={v}" for k, v in params.items())}
+                         for pid, params in bundle.parameters["products"].items()]).set_index("product")
+
+
 def parameters_table(bundle: Bundle) -> pd.DataFrame:
     product = load(bundle.product)
     return pd.DataFrame([{"parameter": p.name, "value": bundle.parameters[p.name], "type": p.type,
@@ -43,7 +57,7 @@ def parameters_table(bundle: Bundle) -> pd.DataFrame:
 
 def checklist_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
     places = load_places()
-    out = {}
+    out: dict[str, pd.DataFrame] = {}
     for place in dict.fromkeys(s.place for s in bundle.steps):
         rows = [{"#": s.n, "step": s.title_en, "手順": s.title_ja, "why": s.why_en, "GUI": " ".join(s.gui),
                  "file": s.artifact or "", "guide lines": ", ".join(map(str, s.cite))}
@@ -53,8 +67,7 @@ def checklist_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
 
 
 def values_table(bundle: Bundle) -> pd.DataFrame:
-    product = load(bundle.product)
-    helps = {v.name: v.help for v in product.values}
+    helps = {v.name: v.help for v in load(bundle.product).values} if bundle.product != "group" else {}
     return pd.DataFrame([{"value": k, "result": v, "meaning": helps[k].en if k in helps else "",
                           "意味": helps[k].ja if k in helps else ""} for k, v in bundle.values.items()]).set_index("value")
 
@@ -65,10 +78,10 @@ def warnings_table(bundle: Bundle) -> pd.DataFrame:
 
 
 def errata_table(bundle: Bundle) -> pd.DataFrame:
-    return pd.DataFrame([{"line": e["line"], "the guide says": e["guide"], "ppguide emits": e["emits"],
+    return pd.DataFrame([{"product": e.get("product", bundle.product), "line": e["line"], "the guide says": e["guide"], "ppguide emits": e["emits"],
                           "why": e["why_en"], "certain": "yes" if e["certain"] else "no - check",
                           "override": e["override"] or ""} for e in bundle.errata],
-                        columns=["line", "the guide says", "ppguide emits", "why", "certain", "override"])
+                        columns=["product", "line", "the guide says", "ppguide emits", "why", "certain", "override"])
 
 
 def show_tables(bundle: Bundle) -> None:

@@ -76,6 +76,36 @@ def build(product: Product) -> nbformat.NotebookNode:
     return nb
 
 
+def build_compose() -> nbformat.NotebookNode:
+    """notebooks/compose.ipynb: several products in one failover group, the group as the parameter."""
+    import yaml
+    example = yaml.safe_load((ROOT / "data" / "example-group.yaml").read_text(encoding="utf-8"))
+    intro = ("# Composing a failover group\n\n"
+             "Real clusters run several products in one failover group, with one start.bat and one stop.bat. "
+             "Give the group as `group`: its `failover_group`, the `parameters` every product shares and the "
+             "`products` with their own parameters. Services are merged by service name, each product's ordering "
+             "constraints are kept (for example FileTransfer before DeliveryManager, ESM Base Service first to start "
+             "and last to stop), and stop.bat runs in reverse.\n\n"
+             "Headless: `papermill notebooks/compose.ipynb out.ipynb -f group.yaml` (the file holds `group:`), "
+             "or `ppguide compose GROUP.yaml -o OUTDIR`.")
+    cells = [new_markdown_cell(intro),
+             _cell("from ppguide import notebook as ppg\n\n_known = set(globals())", "setup"),
+             _cell(f"group: dict = {example!r}  # the failover group: failover_group, parameters, products\n"
+                   "output_dir: str = 'out/compose'  # folder that receives the bundle\n"
+                   "download_base: str = ''  # prefix of the download links (empty: output_dir)", "parameters"),
+             new_markdown_cell("## Products in the group / グループの製品"),
+             _cell("ppg.collect(None, globals(), _known)\nbundle = ppg.compose(group)\nppg.group_table(bundle)", "validate"),
+             new_markdown_cell("## Procedure per place / 作業場所ごとの手順"), _cell("ppg.show_checklist(bundle)", "checklist"),
+             new_markdown_cell("## Warnings for these facts / 警告"), _cell("ppg.warnings_table(bundle)", "warnings"),
+             new_markdown_cell("## Guide errata that apply / ガイドの誤りと対処"), _cell("ppg.errata_table(bundle)", "errata"),
+             new_markdown_cell("## Emitted files / 出力ファイル"),
+             _cell("ppg.show_files(bundle, download_base or output_dir)", "files"),
+             _cell("ppg.write(bundle, output_dir);", "emit")]
+    return new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}})
+
+
 def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Run the notebook on its defaults so it is stored, and published, with its outputs.
 
@@ -92,8 +122,9 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def write_all() -> list[Path]:
     NOTEBOOKS.mkdir(exist_ok=True)
     paths = []
-    for pid in product_ids():
-        path = NOTEBOOKS / f"{pid}.ipynb"
-        path.write_text(nbformat.writes(execute(build(load(pid)))) + "\n", encoding="utf-8")
+    builds = [(pid, lambda pid=pid: build(load(pid))) for pid in product_ids()] + [("compose", build_compose)]
+    for name, make in builds:
+        path = NOTEBOOKS / f"{name}.ipynb"
+        path.write_text(nbformat.writes(execute(make())) + "\n", encoding="utf-8")
         paths.append(path)
     return paths

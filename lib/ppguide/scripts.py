@@ -109,21 +109,26 @@ def _expand_kills(lines: list[Line], loads: list[Line]) -> list[Line]:
     return out
 
 
-def blocks_for(product, ctx: dict[str, Any], loaded: set[str]) -> tuple[Block | None, Block]:
-    """(first-block, block) of one product; services in `loaded` are not started again."""
+def head_block(product, ctx: dict[str, Any], loaded: set[str]) -> Block | None:
+    """The services `product` requires to start before every other line of a group (not in `loaded`)."""
     spec = product.script
     by_key = {s.key: s for s in ctx["services"]}
     first = [by_key[k] for k in spec.first if k in by_key and by_key[k].name not in loaded]
-    head = None
-    if first:
-        loads = [_load_line(s, spec.armload_options, product.id) for s in first]
-        loaded.update(s.name for s in first)
-        head = Block(product.id, loads, [_kill_line(x) for x in reversed(loads)], first=True)
+    if not first:
+        return None
+    loads = [_load_line(s, spec.armload_options, product.id) for s in first]
+    loaded.update(s.name for s in first)
+    return Block(product.id, loads, [_kill_line(x) for x in reversed(loads)], first=True)
+
+
+def body_block(product, ctx: dict[str, Any], loaded: set[str]) -> Block:
+    """The product's own lines; services in `loaded` (started by an earlier block) are not started again."""
+    spec = product.script
+    by_key = {s.key: s for s in ctx["services"]}
     skip = set(spec.first)
     start, start_loads = _actions(spec.start, ctx, by_key, spec.armload_options, product.id, loaded, skip)
     stop, _ = _actions(spec.stop, ctx, by_key, spec.armload_options, product.id, set(), skip | set(by_key))
-    body = Block(product.id, _expand_kills(start, start_loads), _expand_kills(stop, start_loads))
-    return head, body
+    return Block(product.id, _expand_kills(start, start_loads), _expand_kills(stop, start_loads))
 
 
 def wraps_for(product, ctx) -> list[NetWrap]:
@@ -133,5 +138,7 @@ def wraps_for(product, ctx) -> list[NetWrap]:
 
 def for_product(product, ctx) -> GroupScript:
     """The script of one product for the evaluated facts `ctx`."""
-    head, body = blocks_for(product, ctx, set())
+    loaded: set[str] = set()
+    head = head_block(product, ctx, loaded)
+    body = body_block(product, ctx, loaded)
     return GroupScript([product.id], [b for b in (head, body) if b is not None], wraps_for(product, ctx))

@@ -1,0 +1,161 @@
+"""Several products in one failover group: one start.bat, one stop.bat, the union of the rest.
+
+A group file names the `failover_group`, shared `parameters` and `products`
+(a list of {id, parameters}). Services are merged by service name, so a service
+two products start (FileTransfer's under DeliveryManager, ESM Base Service under
+ServerManager and Netvisor...) is started once, by the first product that
+starts it. Products are ordered by their `after` constraints (stable in the
+order the group file gives); services a product declares `first` start before
+all others and stop after them; stop.bat walks the blocks in reverse.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import emit_bat
+from .bundle import Bundle, File
+from .errors import ParameterError, PpguideError, Problem
+from .evaluate import _encode, checklist_md, evaluate, prepare
+from .evaluate import sources as source_of
+from .knowledge import load
+from .scripts import GroupScript, body_block, head_block, wraps_for
+
+
+class GroupConflict(PpguideError):
+    """The products of a group cannot be ordered as each of them requires."""
+
+
+def read_group(data: dict[str, Any]) -> tuple[str, dict[str, Any], list[tuple[str, dict[str, Any]]]]:
+    allowed = {"failover_group", "parameters", "products"}
+    problems = [Problem(k, data[k], "one of: " + ", ".join(sorted(allowed)), "次のいずれか: " + ", ".join(sorted(allowed)))
+                for k in data if k not in allowed]
+    if "failover_group" not in data:
+        problems.append(Problem("failover_group", None, "the failover group's name", "フェイルオーバーグループ名"))
+    products = data.get("products") or []
+    if not isinstance(products, list) or not products or not all(isinstance(p, dict) and "id" in p for p in products):
+        problems.append(Problem("products", products, "a non-empty list of {id, parameters}",
+                                "{id, parameters} の空でないリスト"))
+    if problems:
+        raise ParameterError(problems)
+    ids = [p["id"] for p in products]
+    if len(set(ids)) != len(ids):
+        raise ParameterError([Problem("products", ids, "each product once", "各製品は 1 回のみ")])
+    shared = dict(data.get("parameters") or {})
+    return str(data["failover_group"]), shared, [(p["id"], dict(p.get("parameters") or {})) for p in products]
+
+
+def _order(ids: list[str]) -> list[str]:
+    """Stable topological order by each product's `after` list (products absent from the group are ignored)."""
+    after = {i: [a for a in (load(i).script.after if load(i).script else []) if a in ids] for i in ids}
+    done, order, visiting = set(), [], []
+
+    def visit(i: str) -> None:
+        if i in done:
+            return
+        if i in visiting:
+            cycle = visiting[visiting.index(i):] + [i]
+            raise GroupConflict("products must each start after the other: " + " -> ".join(cycle),
+                                "製品の起動順序が循環しています: " + " -> ".join(cycle))
+        visiting.append(i)
+        for a in after[i]:
+            visit(a)
+        visiting.pop()
+        done.add(i)
+        order.append(i)
+
+    for i in ids:
+        visit(i)
+    return order
+
+
+def group_script(prepared: list[tuple[Any, dict[str, Any]]]) -> GroupScript:
+    """Merge the scripts of prepared (product, ctx) pairs that have one."""
+    with_script = [(p, c) for p, c in prepared if p.script]
+    firsts = {}
+    for p, c in with_script:
+        for key in p.script.first:
+            svc = next((s for s in c["services"] if s.key == key), None)
+            if svc:
+                firsts.setdefault(svc.name, []).append(p.id)
+    if len(firsts) > 1:
+        claims = "; ".join(f"{name} ({', '.join(who)})" for name, who in firsts.items())
+        raise GroupConflict(f"more than one service must start first in the group: {claims}",
+                            f"最初に起動すべきサービスが複数あります: {claims}")
+    loaded: set[str] = set()
+    heads, bodies, wraps = [], [], []
+    for p, c in with_script:           # services that start first, before any product's own lines
+        head = head_block(p, c, loaded)
+        if head:
+            heads.append(head)
+    for p, c in with_script:
+        bodies.append(body_block(p, c, loaded))
+        for w in wraps_for(p, c):
+            if w.display not in [x.display for x in wraps]:
+                wraps.append(w)
+    return GroupScript([p.id for p, _ in with_script], heads + bodies, wraps)
+
+
+def compose(data: dict[str, Any]) -> Bundle:
+    """The group's bundle, all in memory; raises ParameterError or GroupConflict and writes nothing."""
+    group, shared, products = read_group(data)
+    order = _order([pid for pid, _ in products])
+    own = dict(products)
+    prepared, bundles, problems = [], [], []
+    for pid in order:
+        declared = {p.name for p in load(pid).parameters}
+        if "failover_group" in own[pid] and own[pid]["failover_group"] != group:
+            problems.append(Problem(f"{pid}.failover_group", own[pid]["failover_group"], f"{group!r} (the group's name)",
+                                    f"{group!r} (グループ名)"))
+        given = {k: v for k, v in shared.items() if k in declared} | own[pid]
+        if "failover_group" in declared:
+            given["failover_group"] = group
+        try:
+            prepared.append(prepare(pid, given))
+            bundles.append(evaluate(pid, given))
+        except ParameterError as exc:
+            problems += [Problem(f"{pid}.{p.parameter}", p.given, p.expected_en, p.expected_ja) for p in exc.problems]
+    if problems:
+        raise ParameterError(problems)
+    script = group_script(prepared)
+
+    sources = ", ".join(source_of(p) for p, _ in prepared)
+    files: list[File] = []
+    if script.blocks:
+        files += [File("start.bat", "start-script", "cluster_manager", "cp932", emit_bat.script("start", script, group, sources)),
+                  File("stop.bat", "stop-script", "cluster_manager", "cp932", emit_bat.script("stop", script, group, sources))]
+    services, sync = [], []
+    for (p, c), b in zip(prepared, bundles):
+        for f in b.files:
+            if f.role == "services":
+                services += [s.name for s in c["services"] if s.manual and s.name not in services]
+            elif f.role == "sync-registry" and f.path == "sync-registry.txt":
+                sync += [k for k in f.text().split("\r\n") if k and k not in sync]
+            elif f.role not in ("start-script", "stop-script"):
+                files.append(File(f"{p.id}/{f.path}", f.role, f.place, f.encoding, f.content))
+    if services:
+        files.append(File("services.bat", "services", "each_node", "cp932", emit_bat.commands(
+            "services.bat", "each_node", "set the start type of the group's services to manual (手動)",
+            "\n".join(f"sc config {s} start= demand" for s in services), sources)))
+    if sync:
+        files.append(File("sync-registry.txt", "sync-registry", "cluster_manager", "cp932", _encode("\n".join(sync), "cp932")))
+
+    out = Bundle("group", f"Failover group {group}", "+".join(b.section for b in bundles),
+                 (min(b.lines[0] for b in bundles), max(b.lines[1] for b in bundles)),
+                 {"failover_group": group, "products": {b.product: b.parameters for b in bundles}},
+                 values={f"{b.product}.{k}": v for b in bundles for k, v in b.values.items()},
+                 warnings=[type(w)(f"{b.product}.{w.id}", w.en, w.ja, w.cite) for b in bundles for w in b.warnings],
+                 errata=[dict(e, product=b.product) for b in bundles for e in b.errata])
+    for b in bundles:
+        for s in b.steps:
+            s.artifact = s.artifact if s.artifact in ("start.bat", "stop.bat", "services.bat", "sync-registry.txt", None) \
+                else f"{b.product}/{s.artifact}"
+        out.steps += b.steps
+    out.files = files
+    out.files.append(File("checklist.md", "checklist", "reader", "utf-8", _encode(checklist_md(out), "utf-8")))
+    return out
+
+
+def run(data: dict[str, Any], outdir) -> Bundle:
+    bundle = compose(data)
+    bundle.write(outdir)
+    return bundle
