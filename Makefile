@@ -32,7 +32,7 @@ example: setup
 
 site: setup
 	$(BIN)/ppguide docs
-	$(BIN)/mkdocs build --strict --site-dir build/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 test: setup-test
 	$(BIN)/pytest -q

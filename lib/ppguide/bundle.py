@@ -89,18 +89,22 @@ class Bundle:
         of `outdir`, so a failure never leaves a half-written bundle behind.
         """
         out = Path(outdir).resolve()
+        if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / "manifest.json").is_file())):
+            raise OutputError(str(out), "it exists and is not an earlier bundle (no manifest.json); "
+                                        "choose an empty or new folder / 既存のフォルダがバンドルではありません")
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+            tmp.chmod(0o755)
         except OSError as exc:
             raise OutputError(str(out), exc.strerror or str(exc)) from None
+        old = None
         try:
             for f in self.files:
                 target = tmp / f.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(f.content)
             (tmp / "manifest.json").write_bytes(self.manifest_bytes())
-            old = None
             if out.exists():
                 old = out.with_name(f".{out.name}.old")
                 shutil.rmtree(old, ignore_errors=True)
@@ -110,5 +114,7 @@ class Bundle:
                 shutil.rmtree(old, ignore_errors=True)
         except OSError as exc:
             shutil.rmtree(tmp, ignore_errors=True)
+            if old is not None and old.exists() and not out.exists():
+                old.rename(out)          # put the earlier bundle back
             raise OutputError(str(out), exc.strerror or str(exc)) from None
         return out

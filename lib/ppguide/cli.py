@@ -134,7 +134,10 @@ def notebooks() -> None:
 def docs(output: Path = typer.Option(Path("docs"), "-o", "--output", help="mkdocs docs_dir")) -> None:
     """Execute every notebook on the example cluster and generate the site's pages."""
     from .site import build_docs
-    build_docs(output)
+    try:
+        build_docs(output)
+    except PpguideError as exc:
+        _fail(exc)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,8 @@ class ParameterError(PpguideError):
 
     @property
     def parameters(self) -> list[str]:
-        return [p.parameter for p in self.problems]
+        """Every parameter named, once (a check naming several joins them with '+')."""
+        return list(dict.fromkeys(n for p in self.problems for n in p.parameter.split("+")))
 
 
 class UnknownProductError(PpguideError):

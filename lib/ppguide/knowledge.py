@@ -185,6 +185,7 @@ class Product(_Strict):
     summary: Text
     parameters: list[Param]
     constants: dict[str, Cited] = {}   # literals from the guide used by templates
+    borrows: list[int] = []       # lines outside the product's section whose literals it cites (with reason in a comment)
     services: list[Service] = []
     script: Script | None = None
     registry: dict[str, RegGroup] = {}

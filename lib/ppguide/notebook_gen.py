@@ -29,7 +29,8 @@ def _pm_type(p) -> str:
 def parameters_source(product: Product) -> str:
     lines = []
     for p in product.parameters:
-        help_en = p.help.en.replace("\n", " ")
+        # papermill cannot read a parameter line whose comment holds "=", so the help says it otherwise.
+        help_en = p.help.en.replace("\n", " ").replace("=", ":")
         if p.type == "choice":
             help_en += f" (one of: {', '.join(map(str, p.choices))})"
         lines.append(f"{p.name}: {_pm_type(p)} = {p.default!r}  # {help_en}")
@@ -62,6 +63,8 @@ def build(product: Product) -> nbformat.NotebookNode:
         cells += [new_markdown_cell("## Tables from the guide / ガイドの表"), _cell("ppg.show_tables(bundle)", "tables")]
     if product.values:
         cells += [new_markdown_cell("## Computed values / 算出値"), _cell("ppg.values_table(bundle)", "values")]
+    if any(a.kind == "timeline" for a in product.artifacts):
+        cells += [new_markdown_cell("## Timelines / タイムライン"), _cell("ppg.show_timelines(bundle)", "timelines")]
     cells += [new_markdown_cell("## Procedure per place / 作業場所ごとの手順"), _cell("ppg.show_checklist(bundle)", "checklist"),
               new_markdown_cell("## Warnings for these facts / 警告"), _cell("ppg.warnings_table(bundle)", "warnings"),
               new_markdown_cell("## Guide errata that apply / ガイドの誤りと対処\n\n"

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from typing import Annotated, Any, Callable
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from .errors import ParameterError, Problem
 
@@ -73,7 +73,10 @@ def _ipv4(v: str) -> str:
 
 def _netmask(v: str) -> str:
     try:
-        return str(ipaddress.IPv4Network(f"0.0.0.0/{v}").netmask)
+        mask = str(ipaddress.IPv4Network(f"0.0.0.0/{v}").netmask)
+        if "." in v and mask != str(ipaddress.IPv4Address(v)):
+            raise ValueError(v)       # ipaddress also reads a host mask (0.0.0.255) as a netmask
+        return mask
     except ValueError:
         raise _Reject("a contiguous dotted subnet mask such as 255.255.255.0",
                       "255.255.255.0 のような連続したサブネットマスク") from None
@@ -91,12 +94,31 @@ def _split_list(v: Any) -> Any:
     return v
 
 
+def _unique(v: list) -> list:
+    """Windows names compare without regard to case: SERVER1 and server1 are one computer."""
+    if len({str(x).casefold() for x in v}) != len(v):
+        raise _Reject("a list without repeated entries", "重複のないリスト")
+    return v
+
+
 def _nonempty_unique(v: list) -> list:
     if not v:
         raise _Reject("a non-empty list", "空でないリスト")
-    if len(set(map(str, v))) != len(v):
+    if len({str(x).casefold() for x in v}) != len(v):
         raise _Reject("a list without repeated entries", "重複のないリスト")
     return v
+
+
+BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _bool(v: Any) -> Any:
+    """True/false or their words (the CLI passes text); 0 and 1 are refused as ambiguous."""
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str) and v.strip().lower() in BOOL_WORDS:
+        return BOOL_WORDS[v.strip().lower()]
+    raise _Reject("true or false", "true または false")
 
 
 def _number_as_text(v: Any) -> Any:
@@ -124,7 +146,7 @@ SCALARS: dict[str, tuple[Any, str, str, str]] = {
     "ipv4": (_checked(_ipv4), "str", "an IPv4 address", "IPv4 アドレス"),
     "netmask": (_checked(_netmask), "str", "a subnet mask", "サブネットマスク"),
     "version": (_checked(_version), "str", "a version number", "バージョン番号"),
-    "bool": (bool, "bool", "true or false", "true または false"),
+    "bool": (Annotated[bool, BeforeValidator(_bool)], "bool", "true or false", "true または false"),
     "int": (int, "int", "a whole number", "整数"),
 }
 
@@ -145,7 +167,8 @@ def annotation(decl) -> tuple[Any, str]:
         return Annotated[list[record], AfterValidator(_nonempty_unique_records)], "list"
     if t.startswith("list[") and t.endswith("]"):
         inner, _, *_ = SCALARS[t[5:-1]]
-        return Annotated[list[inner], BeforeValidator(_split_list), AfterValidator(_nonempty_unique)], "list"
+        check = _unique if decl.default == [] else _nonempty_unique   # a list declared empty by default may stay empty
+        return Annotated[list[inner], BeforeValidator(_split_list), AfterValidator(check)], "list"
     if t == "int":
         def _range(v: int, lo=decl.min, hi=decl.max) -> int:
             if (lo is not None and v < lo) or (hi is not None and v > hi):
@@ -178,6 +201,11 @@ def model_for(product) -> type[BaseModel]:
     fields = {}
     for d in product.parameters:
         ann, _ = annotation(d)
+        if d.default is None and not d.required:
+            ann = ann | None          # an optional parameter: null means "not given"
+        if d.type == "records" and not d.required:
+            fields[d.name] = (ann, Field(default=d.default, validate_default=True))   # defaults become records too
+            continue
         fields[d.name] = (ann, ... if d.required else d.default)
     return create_model(f"{product.id.replace('-', '_')}_parameters",
                         __config__=ConfigDict(extra="forbid", strict=False), **fields)
