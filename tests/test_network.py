@@ -6,6 +6,7 @@ operations (never with the ipaddress module), mirroring the guide's method
 """
 import pytest
 
+from ppguide.errors import ParameterError
 from ppguide.network import broadcast
 
 
@@ -129,29 +130,40 @@ def test_non_contiguous_mask_refused(mask):
     # a contiguous mask has no 0 bit followed by a 1 bit when read left to right
     bits = "".join(format(o, "08b") for o in octets(mask))
     assert "01" in bits
-    with pytest.raises(ValueError) as exc:
+    with pytest.raises(ParameterError) as exc:
         broadcast("192.168.1.1", mask)
-    msg = str(exc.value)
-    assert msg.startswith("subnet_mask")
-    assert repr(mask) in msg and "contiguous" in msg and " / " in msg
+    (p,) = exc.value.problems
+    assert (p.parameter, p.given) == ("subnet_mask", mask)
+    assert "contiguous" in p.expected_en and bits[:8] in p.expected_en
+    assert "連続" in p.expected_ja
+    assert repr(mask) in exc.value.en and repr(mask) in exc.value.ja
 
 
 @pytest.mark.parametrize("ip", ["192.168.1.300", "abc", "", "1.2.3.4.5", "1.2.3", "-1.2.3.4", None, 3232235777])
 def test_malformed_ip_refused(ip):
-    with pytest.raises(ValueError) as exc:
+    with pytest.raises(ParameterError) as exc:
         broadcast(ip, "255.255.255.0")
-    msg = str(exc.value)
-    assert msg.startswith("public_ip") and repr(ip) in msg
-    en, ja = msg.split(" / ", 1)
-    assert "expected" in en and "IPv4" in ja
+    (p,) = exc.value.problems
+    assert (p.parameter, p.given) == ("public_ip", ip)
+    assert "expected" in p.en() and "IPv4" in p.expected_en
+    assert "IPv4" in p.expected_ja and "期待される値" in p.ja()
 
 
 @pytest.mark.parametrize("mask", ["255.255.255", "abc", "255.255.255.256", "24", "/24", ""])
 def test_malformed_mask_refused(mask):
-    with pytest.raises(ValueError) as exc:
+    with pytest.raises(ParameterError) as exc:
         broadcast("192.168.1.1", mask)
-    assert str(exc.value).startswith("subnet_mask")
+    assert exc.value.parameters == ["subnet_mask"]
+    assert exc.value.problems[0].given == mask
 
 
 def test_surrounding_whitespace_is_tolerated():
     assert broadcast(" 192.168.10.1 ", "255.255.255.0 ").address == "192.168.10.255"
+
+
+def test_to_dict_is_json_ready():
+    import json
+    d = broadcast("172.16.134.12", "255.255.255.0").to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert d["address"] == "172.16.134.255" and d["prefixlen"] == 24
+    assert d["working"][4][2] == "10101100.00010000.10000110.11111111"   # L5241

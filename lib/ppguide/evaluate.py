@@ -28,8 +28,8 @@ def context(product: Product, params: dict[str, Any]) -> dict[str, Any]:
 
 def _refuse(product: Product, ctx: dict[str, Any]) -> None:
     problems = [Problem("+".join(c.params), {p: ctx[p] for p in c.params} if len(c.params) > 1 else ctx[c.params[0]],
-                        f"{c.en} (guide lines {', '.join(map(str, c.cite))})",
-                        f"{c.ja} (ガイド {', '.join(map(str, c.cite))} 行)")
+                        f"{expressions.render(c.en, ctx)} (guide lines {', '.join(map(str, c.cite))})",
+                        f"{expressions.render(c.ja, ctx)} (ガイド {', '.join(map(str, c.cite))} 行)")
                 for c in product.checks if c.level == "error" and expressions.holds(c.when, ctx)]
     if problems:
         raise ParameterError(problems)

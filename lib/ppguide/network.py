@@ -9,14 +9,17 @@ returns every intermediate row, in dotted and binary form, so a notebook can
 show the working next to the guide's own example (172.16.134.12 /
 255.255.255.0 -> 172.16.134.255).
 
-Invalid input raises a plain ``ValueError`` whose message names the
-parameter, repeats what was given and says what is expected, in English then
-Japanese separated by " / ".
+Invalid input raises :class:`ppguide.errors.ParameterError` with one
+:class:`~ppguide.errors.Problem` that names the parameter, repeats what was
+given and says what is expected in English and in Japanese.  Nothing is
+written by this module, so a refusal never leaves a partial bundle behind.
 """
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+
+from .errors import ParameterError, Problem
 
 __all__ = ["BroadcastResult", "broadcast", "to_binary"]
 
@@ -47,6 +50,12 @@ class BroadcastResult:
     working: list[tuple[str, str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def to_dict(self) -> dict:
+        """JSON-ready form (what knowledge expressions and manifests see)."""
+        d = asdict(self)
+        d["working"] = [list(row) for row in self.working]
+        return d
+
 
 def to_binary(value: int) -> str:
     """Render a 32-bit integer as ``xxxxxxxx.xxxxxxxx.xxxxxxxx.xxxxxxxx``."""
@@ -58,11 +67,8 @@ def _dotted(value: int) -> str:
     return str(ipaddress.IPv4Address(value & _ALL_ONES))
 
 
-def _refuse(param: str, given: object, expected_en: str, expected_ja: str) -> ValueError:
-    return ValueError(
-        f"{param}: got {given!r}; expected {expected_en}"
-        f" / {param}: 指定値 {given!r} は使用できません。{expected_ja}"
-    )
+def _refuse(param: str, given: object, expected_en: str, expected_ja: str) -> ParameterError:
+    return ParameterError([Problem(param, given, expected_en, expected_ja)])
 
 
 def _parse_ipv4(param: str, text: object, expected_en: str, expected_ja: str) -> ipaddress.IPv4Address:
@@ -85,12 +91,12 @@ def broadcast(public_ip: str, subnet_mask: str) -> BroadcastResult:
     ip = _parse_ipv4(
         "public_ip", public_ip,
         "an IPv4 address in dotted-quad form, four numbers 0-255 such as 172.16.134.12",
-        "172.16.134.12 のように 0～255 の数値4つをドットで区切った IPv4 アドレスを指定してください。",
+        "172.16.134.12 のように 0～255 の数値 4 つをドットで区切った IPv4 アドレス",
     )
     mask_addr = _parse_ipv4(
         "subnet_mask", subnet_mask,
         "an IPv4 subnet mask in dotted-quad form such as 255.255.255.0",
-        "255.255.255.0 のようにドットで区切った IPv4 サブネットマスクを指定してください。",
+        "255.255.255.0 のようにドットで区切った IPv4 サブネットマスク",
     )
     mask = int(mask_addr)
     inverted = ~mask & _ALL_ONES
@@ -101,8 +107,8 @@ def broadcast(public_ip: str, subnet_mask: str) -> BroadcastResult:
             "subnet_mask", subnet_mask,
             "a contiguous mask (all one-bits before all zero-bits, e.g. 255.255.255.192); "
             f"{mask_addr} has bits {to_binary(mask)}",
-            "1 のビットが連続し、その後に 0 のビットが続くマスク (例: 255.255.255.192) を指定してください。"
-            f"{mask_addr} のビット列は {to_binary(mask)} です。",
+            "1 のビットが連続し、その後に 0 のビットだけが続くマスク (例: 255.255.255.192)。"
+            f"{mask_addr} のビット列は {to_binary(mask)}",
         )
     prefixlen = 32 - inverted.bit_length()
     ip_int = int(ip)

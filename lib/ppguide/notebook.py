@@ -16,6 +16,8 @@ from .errors import ParameterError, Problem
 from .evaluate import evaluate
 from .knowledge import load, load_places
 
+pd.set_option("display.max_colwidth", None)   # steps, reasons and errata are sentences: show them whole
+
 # Parameters of the notebook itself (where to write, how to link), not of the product.
 NOTEBOOK_PARAMS = ("output_dir", "download_base")
 
@@ -96,6 +98,21 @@ def show_checklist(bundle: Bundle) -> None:
     for place, table in checklist_tables(bundle).items():
         display(Markdown(f"#### {place}"))
         display(table)
+
+
+def show_timelines(bundle: Bundle) -> None:
+    """Files of role `timeline`: PNG pictures shown as images, CSV tables as tables."""
+    import io
+
+    from IPython.display import Image
+    for f in bundle.files:
+        if f.role != "timeline":
+            continue
+        display(Markdown(f"**{f.path}**"))
+        if f.content[:8] == b"\x89PNG\r\n\x1a\n":
+            display(Image(data=f.content, format="png"))
+        elif f.path.endswith(".csv"):
+            display(pd.read_csv(io.BytesIO(f.content), encoding="utf-8-sig" if f.encoding == "utf-8" else f.encoding))
 
 
 def show_files(bundle: Bundle, download_base: str = "") -> None:
