@@ -1,0 +1,443 @@
+"""The published procedure site: the pages mkdocs builds, generated into its docs_dir.
+
+`build_docs(docs_dir)` writes, for every product:
+
+- ``products/<id>.ipynb``: notebooks/<id>.ipynb executed by papermill on the product's job in
+  data/example-cluster.yaml, its bundle in ``products/<id>/bundle/`` (with directory URLs the page
+  lives at ``products/<id>/``, so the notebook's ``bundle/<path>`` links reach the files);
+- ``reference/<id>.md``: the product's knowledge as tables, every guide literal with its line;
+
+and, once, ``products/index.md``, ``reference/index.md`` and ``errata.md`` (every erratum of every
+product). Only these generated paths are touched; ``index.md`` and other hand-written pages stay.
+The same knowledge and example cluster give the same files: papermill's timings are dropped.
+"""
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import nbformat
+import yaml
+
+from .batch import read_inventory
+from .cited import Cited
+from .errors import PpguideError
+from .knowledge import DATA, ROOT, Product, load, load_places, product_ids
+
+NOTEBOOKS = ROOT / "notebooks"
+EXAMPLE = DATA / "example-cluster.yaml"
+DOWNLOAD_BASE = "bundle"
+GENERATED = ("products", "reference", "errata.md", "calculators", "calculators.md")   # relative to docs_dir; everything else is hand-written
+
+
+# --------------------------------------------------------------------------------------------
+# example parameters and executed notebooks
+# --------------------------------------------------------------------------------------------
+
+def example_parameters(product_ids_: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Each product's parameters on the example cluster: the shared facts it declares merged with its job's own.
+
+    The first job of a product is its example. Every product needs a job: a page built on the
+    product's defaults alone would describe some other cluster than the rest of the site.
+    """
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")) or {}
+    found: dict[str, dict[str, Any]] = {}
+    for job in read_inventory(data):
+        found.setdefault(job.product, job.parameters)
+    missing = [pid for pid in product_ids_ if pid not in found]
+    if missing:
+        raise PpguideError(f"{EXAMPLE.relative_to(ROOT)} has no job for {', '.join(missing)}: add one "
+                           "(- product: ID, parameters: the facts the shared ones do not cover) for each",
+                           f"{EXAMPLE.relative_to(ROOT)} に {', '.join(missing)} のジョブがありません。追加してください")
+    return {pid: found[pid] for pid in product_ids_}
+
+
+def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what changes from one run to the next (timestamps, durations, temporary paths, random ids)."""
+    pm = nb.metadata.pop("papermill", {})
+    if "parameters" in pm:
+        nb.metadata["papermill"] = {"parameters": pm["parameters"]}
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+    return nb
+
+
+def execute_product(pid: str, params: dict[str, Any], docs_dir: Path) -> Path:
+    """Run notebooks/<pid>.ipynb on `params`; write the executed notebook and its bundle under docs_dir/products."""
+    import papermill
+
+    source = NOTEBOOKS / f"{pid}.ipynb"
+    if not source.is_file():
+        raise PpguideError(f"{source.relative_to(ROOT)} is missing: run `ppguide notebooks`",
+                           f"{source.relative_to(ROOT)} がありません: `ppguide notebooks` を実行してください")
+    products = docs_dir / "products"
+    bundle_dir = (products / pid / DOWNLOAD_BASE).resolve()
+    target = products / f"{pid}.ipynb"
+    with tempfile.TemporaryDirectory(prefix=f"ppguide-docs-{pid}-") as tmp:
+        executed = Path(tmp) / f"{pid}.ipynb"
+        try:
+            papermill.execute_notebook(str(source), str(executed),
+                                       parameters=dict(params, output_dir=str(bundle_dir), download_base=DOWNLOAD_BASE),
+                                       progress_bar=False, log_output=False, cwd=tmp)
+        except papermill.PapermillExecutionError as exc:
+            raise PpguideError(f"{pid}: the notebook failed on the example cluster: {exc.ename}: {exc.evalue}",
+                               f"{pid}: 例のクラスタでノートブックの実行に失敗: {exc.ename}: {exc.evalue}") from exc
+        nb = clean_notebook(nbformat.read(executed, as_version=4))
+    if not (bundle_dir / "manifest.json").is_file():
+        raise PpguideError(f"{pid}: the notebook wrote no bundle into {bundle_dir}",
+                           f"{pid}: ノートブックが {bundle_dir} にバンドルを書き込みませんでした")
+    target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    return target
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown helpers
+# --------------------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"})
+
+
+def text(s: Any) -> str:
+    """Plain text for a Markdown table cell: HTML and Markdown specials escaped, line breaks kept."""
+    if s is None:
+        return ""
+    out = html.escape(str(s), quote=False).translate(_MD_SPECIAL)
+    return "<br>".join(line for line in out.strip().split("\n"))
+
+
+def code(s: Any) -> str:
+    """A literal as inline code; each line of a multi-line literal its own span."""
+    if s is None or s == "":
+        return ""
+    spans = []
+    for line in str(s).rstrip("\n").split("\n"):
+        if not line.strip():
+            continue
+        ticks = "`" * (max((len(r) for r in _runs(line, "`")), default=0) + 1)
+        pad = " " if line.startswith("`") or line.endswith("`") or line.startswith(" ") else ""
+        spans.append(f"{ticks}{pad}{line}{pad}{ticks}")
+    return "<br>".join(spans)
+
+
+def _runs(s: str, ch: str) -> list[str]:
+    runs, cur = [], ""
+    for c in s:
+        if c == ch:
+            cur += c
+        elif cur:
+            runs.append(cur)
+            cur = ""
+    return runs + ([cur] if cur else [])
+
+
+def lines(cite: Iterable[int] | None) -> str:
+    return ", ".join(f"L{n}" for n in (cite or []))
+
+
+def cited(lit: Cited | None) -> str:
+    """A guide literal with the line it stands on, and the erratum that corrects it if any."""
+    if lit is None:
+        return ""
+    return f"{code(lit)} <small>L{lit.line}</small>" + _corrected(lit)
+
+
+def table(columns: list[str], rows: list[list[str]]) -> list[str]:
+    if not rows:
+        return ["*(none)*", ""]
+    out = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    out += ["| " + " | ".join(cell if cell else " " for cell in row) + " |" for row in rows]
+    return out + [""]
+
+
+def _corrected(lit: Cited) -> str:
+    return f" <small>corrected: [{lit.erratum}](#erratum-{lit.erratum})</small>" if lit.erratum else ""
+
+
+def when(expr: str | None) -> str:
+    return code(expr) if expr else "always"
+
+
+def _param_default(p) -> str:
+    if p.default is None:
+        return "*(required)*" if p.required else ""
+    return code(json.dumps(p.default, ensure_ascii=False) if not isinstance(p.default, str) else p.default)
+
+
+# --------------------------------------------------------------------------------------------
+# reference pages
+# --------------------------------------------------------------------------------------------
+
+def both(en: str | None, ja: str | None) -> str:
+    """English, then Japanese, in one cell."""
+    return "<br>".join(x for x in (text(en), text(ja)) if x)
+
+
+def _erratum_cells(e, anchor: bool) -> list[str]:
+    """erratum and lines | the guide says | ppguide emits | why / 理由 | status."""
+    ident = (f'<a id="erratum-{e.id}"></a>' if anchor else "") + code(e.id)
+    status = ["certain" if e.certain else "**not certain**: check on the system"]
+    if e.override:
+        status.append(f"override: {code(e.override)}")
+    if e.when:
+        status.append(f"applies when {code(e.when)}")
+    return [f"{ident}<br>{lines([e.line] + list(e.also))}", code(e.guide), text(e.emits), both(e.why.en, e.why.ja),
+            "<br>".join(status)]
+
+
+ERRATA_COLUMNS = ["erratum, guide line(s)", "the guide says", "ppguide emits", "why / 理由", "status"]
+
+
+def _sorted_errata(product: Product) -> list:
+    return sorted(product.errata, key=lambda e: (e.line, e.id))
+
+
+def _script_action(product: Product, a) -> tuple[str, str]:
+    by_key: dict[str, list] = {}
+    for s in product.services:
+        by_key.setdefault(s.key, []).append(s)
+    if a.load:
+        what = " or ".join(f"{code(s.watch_id)} {code(s.name)}" for s in by_key[a.load])
+        return f"ARMLOAD {code(a.load)}: {what}", when(a.when)
+    if a.kill:
+        if a.kill == "all":
+            return "ARMKILL every watch id this product loaded, in reverse order", when(a.when)
+        what = " or ".join(code(s.watch_id) for s in by_key[a.kill])
+        return f"ARMKILL {code(a.kill)}: {what}", when(a.when)
+    extra = " (on ERRORLEVEL 1 or more, skip the rest of this product's lines)" if a.skip_rest_on_error else ""
+    return f"run{extra}:<br>{code(a.run)}", when(a.when)
+
+
+def reference_page(product: Product) -> str:
+    p = product
+    places = load_places()
+    md = [f"# {p.title}: reference",
+          "",
+          f"Generated from `procedures/{p.id}.yaml` (the knowledge), not from a run: guide §{p.section}, "
+          f"lines {p.lines[0]}-{p.lines[1]}. Every literal taken from the guide shows the line it stands on "
+          "(`L123`); a literal the guide gets wrong names the erratum that corrects it. "
+          f"The procedure executed on the example cluster is on the [product page](../products/{p.id}.ipynb); "
+          "every erratum of every product is on the [errata page](../errata.md).",
+          "",
+          text(p.summary.en),
+          "",
+          text(p.summary.ja),
+          ""]
+
+    md += ["## Parameters / パラメータ", ""]
+    rows = []
+    for d in p.parameters:
+        kind = d.type
+        if d.choices:
+            kind += ": " + ", ".join(code(c) for c in d.choices)
+        if d.min is not None or d.max is not None:
+            kind += f" ({'' if d.min is None else d.min}..{'' if d.max is None else d.max})"
+        if d.fields:
+            kind += " {" + ", ".join(f"{k}: {v}" for k, v in d.fields.items()) + "}"
+        default = _param_default(d) + (f" <small>L{d.cite}</small>" if d.cite else "")
+        rows.append([code(d.name), kind, default, both(d.help.en, d.help.ja)])
+    md += table(["name", "type", "default (guide line)", "help / 説明"], rows)
+
+    md += ["## Services / サービス", ""]
+    extra = [("ARMLOAD options", lambda s: cited(s.options)), ("after the name", lambda s: code(s.args))]
+    extra = [(title, f) for title, f in extra if any(f(s) for s in p.services)]
+    md += table(["key", "display name", "service name", "watch id", *[t for t, _ in extra], "condition", "start type"],
+                [[code(s.key), cited(s.display), cited(s.name), cited(s.watch_id), *[f(s) for _, f in extra],
+                  when(s.when), "manual (手動)" if s.manual else "unchanged"] for s in p.services])
+
+    md += ["## Start and stop scripts / 起動・停止スクリプト", ""]
+    if p.script:
+        s = p.script
+        md += [f"- scenarios: {', '.join(code(x) for x in s.scenarios)}",
+               f"- ARMLOAD options: {cited(s.armload_options)}"]
+        if s.net_yes:
+            md.append(f"- `net stop` / `net start` confirmation switch: {cited(s.net_yes)}")
+        if s.first:
+            md.append(f"- start first (and stop last) in any failover group: {', '.join(code(k) for k in s.first)}")
+        if s.after:
+            md.append(f"- in a shared group, comes after the lines of: {', '.join(code(k) for k in s.after)}")
+        md += [f"- guide lines: {lines(s.cite)}", ""]
+        md += ["### Start order / 起動順", ""]
+        md += table(["#", "start.bat", "condition"],
+                    [[str(i), *_script_action(p, a)] for i, a in enumerate(s.start, 1)])
+        md += ["### Stop order / 停止順", ""]
+        md += table(["#", "stop.bat", "condition"],
+                    [[str(i), *_script_action(p, a)] for i, a in enumerate(s.stop, 1)])
+        md += ["### Stop wrappers / 停止時に前後で停止・起動するサービス", "",
+               "Stopped with `net stop` before every ARMKILL of the group and started again after them.", ""]
+        md += table(["service (display name)", "condition"], [[cited(w.display), when(w.when)] for w in s.stop_wrap])
+    else:
+        md += ["This product has no CLUSTERPRO start/stop script of its own.", ""]
+
+    md += ["## Registry values / レジストリ", ""]
+    if not p.registry:
+        md += ["*(none)*", ""]
+    for name, group in p.registry.items():
+        md += [f"### {text(name)}", "", f"Root: {cited(group.root)}", ""]
+        md += table(["full key", "value name", "type", "data (template)", "guide lines: key, name, data", "condition"],
+                    [[code(f"{group.root}\\{v.key}") + _corrected(v.key), code(v.name) + _corrected(v.name), v.type,
+                      code(v.data), f"L{v.key.line}, L{v.name.line}, L{v.cite}", when(v.when)]
+                     for v in group.values])
+
+    md += ["## Keys to synchronise / 同期するレジストリ", ""]
+    md += table(["key", "shared with other ESMPRO/BASE products"],
+                [[cited(k.key), "yes: kept while another product uses it" if k.shared else "no"] for k in p.sync_keys])
+
+    md += ["## Constants / 定数", ""]
+    md += table(["name", "value"], [[code(k), cited(v)] for k, v in p.constants.items()])
+
+    md += ["## Computed values / 算出値", ""]
+    md += table(["name", "expression", "meaning / 意味", "guide lines"],
+                [[code(v.name), code(v.expr), both(v.help.en, v.help.ja), lines(v.cite)] for v in p.values])
+
+    md += ["## Checks / チェック", "",
+           "An error refuses the parameters and writes nothing; a warning is shown with the bundle.", ""]
+    md += table(["id", "level", "fires when", "message / メッセージ", "guide lines"],
+                [[code(c.id), "**error**" if c.level == "error" else "warning", code(c.when), both(c.en, c.ja),
+                  lines(c.cite)] for c in p.checks])
+
+    md += ["## Steps / 手順", "", "Every step of every scenario; a run keeps those whose scenario and condition hold.", ""]
+    md += table(["id", "place", "scenarios, condition", "step / 手順", "file", "guide lines"],
+                [[code(st.id), text(places[st.place].en),
+                  (", ".join(st.scenarios) if st.scenarios else "all") + (f"<br>{code(st.when)}" if st.when else ""),
+                  both(st.title.en, st.title.ja),
+                  code(st.artifact) if st.artifact else ("commands" if st.commands else ""), lines(st.cite)]
+                 for st in p.steps])
+
+    md += ["## Emitted files / 出力ファイル", ""]
+    md += table(["path", "kind, role", "place", "encoding", "scenarios, condition"],
+                [[code(a.path) + (f" (one per {code(a.for_each)})" if a.for_each else ""), f"{a.kind}, {a.role}",
+                  text(places[a.place].en), a.encoding,
+                  (", ".join(a.scenarios) if a.scenarios else "all") + (f"<br>{code(a.when)}" if a.when else "")]
+                 for a in p.artifacts])
+
+    md += ["## Tables from the guide / ガイドの表", ""]
+    if not p.tables:
+        md += ["*(none)*", ""]
+    for t in p.tables:
+        md += [f"### {text(t.title.en)} / {text(t.title.ja)}", "", f"Guide lines {lines(t.cite)}.", ""]
+        md += table([text(c) for c in t.columns], [[text(c) for c in r] for r in t.rows])
+        md += [f"- {text(n.en)} / {text(n.ja)}" for n in t.notes] + ([""] if t.notes else [])
+
+    md += ["## Guide errata / ガイドの誤り", "",
+           "Where the guide is wrong or ambiguous, ppguide never emits the broken form. "
+           "`{{ ... }}` in what ppguide emits stands for a parameter or computed value.", ""]
+    md += table(ERRATA_COLUMNS, [_erratum_cells(e, anchor=True) for e in _sorted_errata(p)])
+    return "\n".join(md).rstrip("\n") + "\n"
+
+
+def errata_page(products: list[Product]) -> str:
+    md = ["---", "hide:", "  - toc", "---", "",   # the table needs the width of the table of contents
+          "# Guide errata / ガイドの誤り",
+          "",
+          "Every place where the guide is wrong or ambiguous, for every product, sorted by product and guide line: "
+          "what the guide says, what ppguide emits instead, and why. *Not certain* marks a correction that the guide "
+          "alone cannot prove: check it on the real system, and use the override parameter where one exists. "
+          "`{{ ... }}` stands for a parameter or computed value of the product.",
+          "",
+          "ガイドの誤記・矛盾の一覧です (製品・行番号順)。「not certain」は現地での確認が必要な項目です。",
+          ""]
+    rows = []
+    for p in sorted(products, key=lambda p: p.id):
+        for e in _sorted_errata(p):
+            rows.append([f"[{text(p.id)}](reference/{p.id}.md#erratum-{e.id})", *_erratum_cells(e, anchor=False)])
+    md += table(["product", *ERRATA_COLUMNS], rows)
+    md += [f"{len(rows)} errata in {len(products)} products.", ""]
+    return "\n".join(md)
+
+
+def products_index(products: list[Product], examples: dict[str, dict[str, Any]]) -> str:
+    md = ["# Products / 製品",
+          "",
+          "Each page is the product's notebook executed on the example cluster (`data/example-cluster.yaml`); "
+          "its files can be downloaded from the page. Change the facts by running the notebook yourself or "
+          "`ppguide run`.",
+          ""]
+    md += table(["product", "guide section", "guide lines", "example parameters", "reference"],
+                [[f"[{text(p.title)}]({p.id}.ipynb)", f"§{p.section}", f"{p.lines[0]}-{p.lines[1]}",
+                  "<br>".join(f"{code(k)} = {code(json.dumps(v, ensure_ascii=False))}" for k, v in examples[p.id].items()),
+                  f"[{p.id}](../reference/{p.id}.md)"] for p in products])
+    return "\n".join(md)
+
+
+def reference_index(products: list[Product]) -> str:
+    md = ["# Reference / リファレンス",
+          "",
+          "One page per product, generated from its knowledge file alone: parameters, services, script order, "
+          "registry values, keys to synchronise, constants, checks, steps, files, the guide's tables and errata.",
+          ""]
+    md += table(["product", "guide section", "parameters", "checks", "errata"],
+                [[f"[{text(p.title)}]({p.id}.md)", f"§{p.section}", str(len(p.parameters)), str(len(p.checks)),
+                  str(len(p.errata))] for p in products])
+    return "\n".join(md)
+
+
+# --------------------------------------------------------------------------------------------
+# the build
+# --------------------------------------------------------------------------------------------
+
+def _write(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+
+
+def build_docs(docs_dir: Path = Path("docs")) -> list[Path]:
+    """Generate the site's pages into docs_dir (see the module's docstring). Returns the paths written.
+
+    A product whose knowledge does not load, that has no job in data/example-cluster.yaml, whose
+    notebook is missing, or whose example parameters or notebook fail stops the build; the first
+    three are found before anything in docs_dir is removed.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .evaluate import evaluate
+
+    docs_dir = Path(docs_dir).resolve()
+    ids = product_ids()
+    products = [load(pid) for pid in ids]
+    examples = example_parameters(ids)
+    # Refuse early, before anything is removed or a kernel started: every product needs its notebook,
+    # and its example parameters must pass validation and the product's checks.
+    missing = [f"notebooks/{pid}.ipynb" for pid in ids if not (NOTEBOOKS / f"{pid}.ipynb").is_file()]
+    if missing:
+        raise PpguideError(f"missing notebooks: {', '.join(missing)}; run `ppguide notebooks`",
+                           f"ノートブックがありません: {', '.join(missing)}。`ppguide notebooks` を実行してください")
+    for pid in ids:
+        try:
+            evaluate(pid, examples[pid])
+        except PpguideError as exc:
+            raise PpguideError(f"{pid}, example cluster (data/example-cluster.yaml): {exc.en}",
+                               f"{pid}、例のクラスタ (data/example-cluster.yaml): {exc.ja}") from exc
+    for rel in GENERATED:
+        target = docs_dir / rel
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    (docs_dir / "products").mkdir(parents=True)
+    written: list[Path] = []
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns) as progress:
+        task = progress.add_task("product pages", total=len(products))
+        for p in products:
+            progress.update(task, description=f"product pages: {p.id}")
+            written.append(execute_product(p.id, examples[p.id], docs_dir))
+            ref = docs_dir / "reference" / f"{p.id}.md"
+            _write(ref, reference_page(p))
+            written.append(ref)
+            progress.advance(task)
+        progress.update(task, description="product pages")
+    from .site_calculators import calculators_page
+    written.append(calculators_page(docs_dir))
+    for rel, content in (("products/index.md", products_index(products, examples)),
+                         ("reference/index.md", reference_index(products)),
+                         ("errata.md", errata_page(products))):
+        _write(docs_dir / rel, content)
+        written.append(docs_dir / rel)
+    return written
