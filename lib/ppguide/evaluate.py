@@ -124,7 +124,7 @@ def checklist_md(b: Bundle) -> str:
         out += [f"## {places[place].en} / {places[place].ja}", "",
                 "| # | step | 手順 | why | GUI | file | guide lines |", "|---|---|---|---|---|---|---|"]
         for s in (s for s in b.steps if s.place == place):
-            out.append(f"| {s.n} | {s.title_en} | {s.title_ja} | {s.why_en} | {' '.join(s.gui)} | "
+            out.append(f"| {s.n} | {s.title_en} | {s.title_ja} | {s.why_en} | {' / '.join(s.gui)} | "
                        f"{s.artifact or ''} | {', '.join(map(str, s.cite))} |")
         out.append("")
     if b.warnings:

@@ -61,7 +61,7 @@ def checklist_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
     places = load_places()
     out: dict[str, pd.DataFrame] = {}
     for place in dict.fromkeys(s.place for s in bundle.steps):
-        rows = [{"#": s.n, "step": s.title_en, "手順": s.title_ja, "why": s.why_en, "GUI": " ".join(s.gui),
+        rows = [{"#": s.n, "step": s.title_en, "手順": s.title_ja, "why": s.why_en, "GUI": " / ".join(s.gui),
                  "file": s.artifact or "", "guide lines": ", ".join(map(str, s.cite))}
                 for s in bundle.steps if s.place == place]
         out[f"{places[place].en} / {places[place].ja}"] = pd.DataFrame(rows).set_index("#")
