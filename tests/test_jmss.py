@@ -22,7 +22,7 @@ from ppguide.cited import normalise  # noqa: E402
 from ppguide.errors import ParameterError  # noqa: E402
 from ppguide.evaluate import evaluate, run  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
-from wine import STANDINS, session, wine  # noqa: E402,F401
+from wine import EVENT_BRANCHES, STANDINS, session, wine  # noqa: E402,F401
 
 MESSAGES = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "messages.yaml").read_text("utf-8"))
 MSG_DISK = MESSAGES["messages"]["disk"]["ja"]
@@ -73,15 +73,7 @@ PARAMS = {
                             "armlog_lines": False},
 }
 GROUP = "jmssgrp"
-START_BRANCHES = {
-    "start": {"ARMS_EVENT": "START"},
-    "failover": {"ARMS_EVENT": "FAILOVER"},
-    "recover": {"ARMS_EVENT": "RECOVER"},
-    "start-disk-failure": {"ARMS_EVENT": "START", "ARMS_DISK": "FAILURE"},
-    "start-other": {"ARMS_EVENT": "START", "ARMS_SERVER": "OTHER"},
-    "failover-other": {"ARMS_EVENT": "FAILOVER", "ARMS_SERVER": "OTHER"},
-    "unset": {},
-}
+START_BRANCHES = EVENT_BRANCHES
 STOP_BRANCHES = {
     "start": {"ARMS_EVENT": "START"},
     "start-shutdown": {"ARMS_EVENT": "START", "ARMS_FACTOR": "SERVERSHUTDOWN"},

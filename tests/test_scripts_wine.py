@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 import yaml  # noqa: E402
 
 from ppguide.evaluate import evaluate  # noqa: E402
-from wine import session, wine  # noqa: E402,F401
+from wine import EVENT_BRANCHES, session, wine  # noqa: E402,F401
 
 MESSAGES = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "messages.yaml").read_text("utf-8"))
 MSG_DISK = MESSAGES["messages"]["disk"]["ja"]
@@ -55,16 +55,7 @@ PARAMS = {
     "cpmanager-only": ALL_OFF | {"clusterpro_manager_on_server": True},
     "esmsvnt": {"sm_base_service_name": "ESMSVNT"},
 }
-# CLUSTERPRO's variables (L836-838, L849, L875): a missing name is an unset variable.
-BRANCHES = {
-    "start": {"ARMS_EVENT": "START"},
-    "failover": {"ARMS_EVENT": "FAILOVER"},
-    "recover": {"ARMS_EVENT": "RECOVER"},
-    "start-disk-failure": {"ARMS_EVENT": "START", "ARMS_DISK": "FAILURE"},
-    "start-other": {"ARMS_EVENT": "START", "ARMS_SERVER": "OTHER"},
-    "failover-other": {"ARMS_EVENT": "FAILOVER", "ARMS_SERVER": "OTHER"},
-    "unset": {},
-}
+BRANCHES = EVENT_BRANCHES
 SCRIPTS = ["start.bat", "stop.bat"]
 
 

@@ -329,3 +329,16 @@ def session() -> Wine:
 def wine() -> Wine:
     """The shared Wine prefix (one per session, whichever module asks first)."""
     return session()
+
+
+# CLUSTERPRO's script variables, one entry per branch every start.bat is run under (guide L836-838,
+# L849, L875: ARMS_EVENT, ARMS_DISK, ARMS_SERVER); a missing name is an unset variable.
+EVENT_BRANCHES = {
+    "start": {"ARMS_EVENT": "START"},
+    "failover": {"ARMS_EVENT": "FAILOVER"},
+    "recover": {"ARMS_EVENT": "RECOVER"},
+    "start-disk-failure": {"ARMS_EVENT": "START", "ARMS_DISK": "FAILURE"},
+    "start-other": {"ARMS_EVENT": "START", "ARMS_SERVER": "OTHER"},
+    "failover-other": {"ARMS_EVENT": "FAILOVER", "ARMS_SERVER": "OTHER"},
+    "unset": {},
+}

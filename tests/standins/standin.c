@@ -53,9 +53,15 @@ int wmain(int argc, wchar_t **argv)
     const wchar_t *log = _wgetenv(L"PPG_LOG");
     if (!log || !*log)
         return 2;
-    FILE *f = _wfopen(log, L"ab");
-    if (!f)
+    /* Under a loaded wineserver the log may still be held for a moment by the previous call:
+       retry for up to two seconds rather than lose a line. */
+    FILE *f = NULL;
+    for (int attempt = 0; attempt < 100 && !(f = _wfopen(log, L"ab")); attempt++)
+        Sleep(20);
+    if (!f) {
+        fwprintf(stderr, L"standin: cannot open log %ls\n", log);
         return 2;
+    }
     put_utf8(f, name);
     for (int i = 1; i < argc; i++) {
         fputc(' ', f);
