@@ -73,3 +73,30 @@ def test_papermill_refuses_an_unknown_parameter(tmp_path):
     assert exc.value.ename == "ParameterError"
     assert "virtual_computr_name" in exc.value.evalue
     assert not out.exists()
+
+
+def test_compose_notebook_writes_the_same_bundle_as_the_cli(tmp_path):
+    """notebooks/compose.ipynb takes the group as its parameter and writes what `ppguide compose` writes."""
+    import yaml
+    from typer.testing import CliRunner
+
+    from ppguide import cli
+
+    group = yaml.safe_load((ROOT / "data" / "example-group.yaml").read_text(encoding="utf-8"))
+    papermill.execute_notebook(str(NOTEBOOKS / "compose.ipynb"), str(tmp_path / "o.ipynb"),
+                               parameters={"group": group, "output_dir": str(tmp_path / "nb")},
+                               progress_bar=False, cwd=str(tmp_path))
+    result = CliRunner().invoke(cli.app, ["compose", str(ROOT / "data" / "example-group.yaml"), "-o", str(tmp_path / "cli")])
+    assert result.exit_code == 0, result.output
+    files = lambda d: {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}  # noqa: E731
+    assert files(tmp_path / "nb") == files(tmp_path / "cli")
+    start = (tmp_path / "nb" / "start.bat").read_bytes().decode("cp932")
+    assert start.count("ARMLOAD.EXE NEC_ESMPROFT_SERVICE") == 2          # once in START, once in FAILOVER
+
+
+def test_compose_notebook_refuses_unknown_names(tmp_path):
+    with pytest.raises(papermill.PapermillExecutionError) as exc:
+        papermill.execute_notebook(str(NOTEBOOKS / "compose.ipynb"), str(tmp_path / "o.ipynb"),
+                                   parameters={"groups": {}, "output_dir": str(tmp_path / "nb")},
+                                   progress_bar=False, cwd=str(tmp_path))
+    assert "groups" in exc.value.evalue and not (tmp_path / "nb").exists()
