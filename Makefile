@@ -25,9 +25,10 @@ setup-test: setup
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# The main job: every bundle of the built-in example cluster, then the procedure site.
+# The main job: every bundle of the built-in example cluster, its example failover group, then the procedure site.
 example: setup
 	$(BIN)/ppguide batch data/example-cluster.yaml -o build/example
+	$(BIN)/ppguide compose data/example-group.yaml -o build/example/group-esmgroup
 	$(MAKE) site
 
 site: setup
