@@ -26,7 +26,7 @@ def test_papermill_sees_every_declared_parameter(pid):
         got = inspected[p.name]
         assert eval(got["default"]) == p.default, p.name  # noqa: S307 - a literal from our own notebook
         assert got["help"].startswith(p.help.en.split("\n")[0][:40]), p.name
-        expected_type = "list" if p.type.startswith("list[") else "bool" if p.type == "bool" else \
+        expected_type = "list" if p.type.startswith("list[") or p.type == "records" else "bool" if p.type == "bool" else \
             "int" if p.type == "int" else "str"
         assert got["inferred_type_name"] == expected_type, p.name
 

@@ -19,7 +19,7 @@ PM_TYPES = {"bool": "bool", "int": "int"}
 
 
 def _pm_type(p) -> str:
-    if p.type.startswith("list["):
+    if p.type.startswith("list[") or p.type == "records":
         return "list"
     if p.type == "choice":
         return "int" if all(isinstance(c, int) for c in p.choices) else "str"
