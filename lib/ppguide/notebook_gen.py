@@ -109,6 +109,13 @@ def build_compose() -> nbformat.NotebookNode:
         "language_info": {"name": "python"}})
 
 
+def _stable_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Cell ids from position and tag, not random, so regenerating gives the same file."""
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"c{i:02d}-" + (cell.metadata.get("tags") or [cell.cell_type])[0]
+    return nb
+
+
 def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Run the notebook on its defaults so it is stored, and published, with its outputs.
 
@@ -116,6 +123,7 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """
     from nbclient import NotebookClient
 
+    _stable_ids(nb)
     NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
