@@ -10,7 +10,9 @@
  * PROGRAM is the executable's own file name (GetModuleFileNameW) without ".exe", upper-cased, so
  * the copy named NET.EXE logs NET however the script spelled the command; the arguments are the
  * ones the C runtime splits from the wide command line (Windows quoting rules), joined by single
- * spaces. The line is UTF-8 and ends with LF, so Japanese ARMBCAST messages arrive intact.
+ * spaces. The line is UTF-8 and ends with LF, so Japanese ARMBCAST messages arrive intact; it is
+ * written with one WriteFile on a handle opened for appending without sharing, so overlapping
+ * calls cannot write over each other.
  * Exit status: 0; 2 when PPG_LOG is unset or cannot be opened; 3 when the own name is unknown.
  *
  * Build: x86_64-w64-mingw32-gcc -municode -O2 -s -o standin.exe standin.c
@@ -22,16 +24,14 @@
 #include <wchar.h>
 #include <wctype.h>
 
-/* Write `w` to `f` as UTF-8. */
-static void put_utf8(FILE *f, const wchar_t *w)
+/* Append `w` to the buffer `buf` (capacity `cap`, used `*len`) as UTF-8. */
+static void put_utf8(char *buf, size_t cap, size_t *len, const wchar_t *w)
 {
     int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, NULL, 0, NULL, NULL);
-    if (n <= 1)
+    if (n <= 1 || *len + (size_t)n >= cap)
         return;
-    char *s = malloc(n);
-    if (s && WideCharToMultiByte(CP_UTF8, 0, w, -1, s, n, NULL, NULL))
-        fputs(s, f);
-    free(s);
+    WideCharToMultiByte(CP_UTF8, 0, w, -1, buf + *len, n, NULL, NULL);
+    *len += (size_t)n - 1;
 }
 
 int wmain(int argc, wchar_t **argv)
@@ -53,21 +53,32 @@ int wmain(int argc, wchar_t **argv)
     const wchar_t *log = _wgetenv(L"PPG_LOG");
     if (!log || !*log)
         return 2;
-    /* Under a loaded wineserver the log may still be held for a moment by the previous call:
-       retry for up to two seconds rather than lose a line. */
-    FILE *f = NULL;
-    for (int attempt = 0; attempt < 100 && !(f = _wfopen(log, L"ab")); attempt++)
+
+    static char line[65536];
+    size_t used = 0;
+    put_utf8(line, sizeof line, &used, name);
+    for (int i = 1; i < argc; i++) {
+        line[used++] = ' ';
+        put_utf8(line, sizeof line, &used, argv[i]);
+    }
+    line[used++] = '\n';
+
+    /* The log is opened for appending with no sharing: a call that overlaps another (a loaded
+       wineserver may start the next command before the previous one has let go of the file)
+       waits for it instead of writing over its line. Retry for up to ten seconds. */
+    HANDLE h = INVALID_HANDLE_VALUE;
+    for (int attempt = 0; attempt < 500; attempt++) {
+        h = CreateFileW(log, FILE_APPEND_DATA, 0, NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (h != INVALID_HANDLE_VALUE)
+            break;
         Sleep(20);
-    if (!f) {
+    }
+    if (h == INVALID_HANDLE_VALUE) {
         fwprintf(stderr, L"standin: cannot open log %ls\n", log);
         return 2;
     }
-    put_utf8(f, name);
-    for (int i = 1; i < argc; i++) {
-        fputc(' ', f);
-        put_utf8(f, argv[i]);
-    }
-    fputc('\n', f);
-    fclose(f);
-    return 0;
+    DWORD written = 0;
+    BOOL ok = WriteFile(h, line, (DWORD)used, &written, NULL) && written == used;
+    CloseHandle(h);
+    return ok ? 0 : 2;
 }
