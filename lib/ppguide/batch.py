@@ -31,15 +31,14 @@ class Result:
 
 def read_inventory(data: dict[str, Any]) -> list[Job]:
     shared = data.get("parameters", {}) or {}
-    jobs = []
+    jobs: list[Job] = []
     for i, j in enumerate(data.get("jobs", [])):
-        product = load(j["product"])
-        declared = {p.name for p in product.parameters}
+        declared = {p.name for p in load(j["product"]).parameters}
         # Shared facts apply where the product declares them; a job's own parameters are checked strictly.
         params = {k: v for k, v in shared.items() if k in declared} | (j.get("parameters") or {})
-        jobs.append(Job(j.get("name", j["product"] if i == 0 or j["product"] not in
-                                [x["product"] for x in data["jobs"][:i]] else f"{j['product']}-{i}"),
-                        j["product"], params))
+        taken = {job.name for job in jobs}
+        name = j.get("name") or (j["product"] if j["product"] not in taken else f"{j['product']}-{i}")
+        jobs.append(Job(name, j["product"], params))
     return jobs
 
 
@@ -55,8 +54,7 @@ def run_notebook(product_id: str, params: dict[str, Any], outdir) -> dict[str, A
                                        parameters=dict(params, output_dir=str(outdir)),
                                        progress_bar=False, cwd=tmp, log_output=False)
         except papermill.PapermillExecutionError as exc:
-            from .errors import PpguideError as _E
-            raise _E(f"notebook failed: {exc.ename}: {exc.evalue}", f"ノートブックの実行に失敗: {exc.evalue}") from None
+            raise PpguideError(f"notebook failed: {exc.ename}: {exc.evalue}", f"ノートブックの実行に失敗: {exc.evalue}") from None
     return json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
 
 
