@@ -10,11 +10,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import sys
+
 import pytest
 import yaml
 
 from ppguide import ups_budget
 from ppguide.errors import ParameterError, Problem
+
+sys.path.insert(0, str(Path(__file__).parent))
+import guide_ups_example as gx  # noqa: E402
 from ppguide.evaluate import evaluate, run
 from ppguide.knowledge import ROOT, load
 from ppguide.notebook_gen import build
@@ -113,10 +118,10 @@ def snmp():
 
 
 def test_example_parameters_are_the_guide_values(snmp):
-    for name, value in ups_budget.GUIDE_EXAMPLE.items():
+    for name, value in gx.GUIDE_EXAMPLE.items():
         decl = load("ac-snmp").param(name)
         assert snmp.parameters[name] == decl.default == value, name
-        assert decl.cite == ups_budget.GUIDE_EXAMPLE_LINES[name]
+        assert decl.cite == gx.GUIDE_EXAMPLE_LINES[name]
         assert str(value) in line(decl.cite), (name, decl.cite)     # L4894-4905
 
 

@@ -7,11 +7,16 @@ is on that line.
 import re
 from pathlib import Path
 
+import sys
+
 import pytest
 from matplotlib.figure import Figure
 
 from ppguide import ups_budget as ub
 from ppguide.errors import ParameterError
+
+sys.path.insert(0, str(Path(__file__).parent))
+import guide_ups_example as gx  # noqa: E402
 
 GUIDE = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_68f8a06b3ca39699.txt"
 
@@ -27,7 +32,7 @@ def line(guide_lines, n: int) -> str:
 
 @pytest.fixture(scope="module")
 def example() -> ub.Budget:
-    return ub.compute_budget(**ub.GUIDE_EXAMPLE)
+    return ub.compute_budget(**gx.GUIDE_EXAMPLE)
 
 
 # --- the guide's worked example -----------------------------------------------
@@ -59,11 +64,11 @@ def test_guide_example_values_are_on_their_lines(guide_lines):
         "power_off_delay_s": ":300秒",           # L4896
         "low_battery_runtime_s": ":120秒",       # L4897
     }
-    assert set(ub.GUIDE_EXAMPLE) == set(ub.GUIDE_EXAMPLE_LINES) == set(frag)
-    for key, n in ub.GUIDE_EXAMPLE_LINES.items():
+    assert set(gx.GUIDE_EXAMPLE) == set(gx.GUIDE_EXAMPLE_LINES) == set(frag)
+    for key, n in gx.GUIDE_EXAMPLE_LINES.items():
         text = line(guide_lines, n)
         assert frag[key] in text, (key, n, text)
-        assert str(ub.GUIDE_EXAMPLE[key]) in frag[key]
+        assert str(gx.GUIDE_EXAMPLE[key]) in frag[key]
 
 
 @pytest.mark.parametrize("case,golden", [("A", GOLDEN_A), ("B", GOLDEN_B)])
@@ -123,7 +128,7 @@ def test_other_values_worked_by_hand():
 @pytest.mark.parametrize("disk,server", [(60, 60), (90, 60)])
 def test_disk_must_confirm_before_server(disk, server, guide_lines):
     assert "共有ディスクのUPS < クラスタサーバのUPS" in line(guide_lines, 4865)   # L4865
-    kw = dict(ub.GUIDE_EXAMPLE, disk_confirm_s=disk, server_confirm_s=server)
+    kw = dict(gx.GUIDE_EXAMPLE, disk_confirm_s=disk, server_confirm_s=server)
     with pytest.raises(ParameterError) as exc:
         ub.compute_budget(**kw)
     (p,) = exc.value.problems
@@ -142,25 +147,25 @@ def test_disk_must_confirm_before_server(disk, server, guide_lines):
 ])
 def test_bad_parameter_named(name, value):
     with pytest.raises(ParameterError) as exc:
-        ub.compute_budget(**dict(ub.GUIDE_EXAMPLE, **{name: value}))
+        ub.compute_budget(**dict(gx.GUIDE_EXAMPLE, **{name: value}))
     assert exc.value.parameters == [name]
     assert exc.value.problems[0].given == value
     assert "whole number" in exc.value.en and "整数" in exc.value.ja
 
 
 def test_control_confirm_shortfall_is_a_warning():
-    b = ub.compute_budget(**ub.GUIDE_EXAMPLE, control_confirm_s=60)
+    b = ub.compute_budget(**gx.GUIDE_EXAMPLE, control_confirm_s=60)
     assert b.control_confirm_s == 60
     (w,) = b.warnings
     assert "196 s short" in w and "256" in w and "196秒不足" in w     # 256 - 60 = 196
-    assert ub.compute_budget(**ub.GUIDE_EXAMPLE, control_confirm_s=256).warnings == []
+    assert ub.compute_budget(**gx.GUIDE_EXAMPLE, control_confirm_s=256).warnings == []
 
 
 def test_timeout_warnings(guide_lines):
     assert "約2分" in line(guide_lines, 4882)              # L4882: about 2 min after install
-    short = ub.compute_budget(**dict(ub.GUIDE_EXAMPLE, cluster_shutdown_timeout_s=60))
+    short = ub.compute_budget(**dict(gx.GUIDE_EXAMPLE, cluster_shutdown_timeout_s=60))
     assert len(short.warnings) == 1 and "L4882" in short.warnings[0]
-    odd = ub.compute_budget(**dict(ub.GUIDE_EXAMPLE, cluster_shutdown_timeout_s=150))
+    odd = ub.compute_budget(**dict(gx.GUIDE_EXAMPLE, cluster_shutdown_timeout_s=150))
     assert len(odd.warnings) == 1 and "minutes" in odd.warnings[0]
 
 
@@ -201,7 +206,7 @@ def test_cluster_server_battery_critical_in_case_b(example):
 
 
 def test_battery_control_terminal_follows_planned_confirm():
-    b = ub.compute_budget(**ub.GUIDE_EXAMPLE, control_confirm_s=300)
+    b = ub.compute_budget(**gx.GUIDE_EXAMPLE, control_confirm_s=300)
     (c,) = ub.check_batteries(b, {"control_terminal": 280})
     assert (c.required_s, c.shortfall_s, c.critical) == (300 + 300, 320, True)
     assert "own confirmation time 300 s" in c.message_en
@@ -286,12 +291,12 @@ def test_cites_carry_their_numbers(guide_lines):
         "clusterpro_initial_shutdown_s": ub.CLUSTERPRO_INITIAL_SHUTDOWN_S,
         "pcp_power_off_delay_choices_s": ub.PCP_POWER_OFF_DELAY_CHOICES_S,
     }
-    assert set(ub.CITES) == set(ub.CITE_TEXT) == set(constants)
-    assert ub.CITES["polling_s"] == 4875 and ub.CITES["os_shutdown_instruction_s"] == 4877
-    assert ub.CITES["per_ups_cut_s"] == 4878
-    for name, n in ub.CITES.items():
+    assert set(gx.CITES) == set(gx.CITE_TEXT) == set(constants)
+    assert gx.CITES["polling_s"] == 4875 and gx.CITES["os_shutdown_instruction_s"] == 4877
+    assert gx.CITES["per_ups_cut_s"] == 4878
+    for name, n in gx.CITES.items():
         text = line(guide_lines, n)
-        frag = ub.CITE_TEXT[name]
+        frag = gx.CITE_TEXT[name]
         assert frag in text, (name, n, text)
         numbers = tuple(int(x) for x in re.findall(r"\d+", frag))
         if "分" in frag:                                   # minutes in the guide, seconds in code
@@ -312,8 +317,8 @@ def test_rule_lines(guide_lines):
         "pcbe_command_file_job_time": "コマンドファイル実行所要時間",
         "pcbe_os_time_exceeds_measured": "十分に超える",
     }
-    assert set(frags) == set(ub.RULE_LINES)
-    for name, n in ub.RULE_LINES.items():
+    assert set(frags) == set(gx.RULE_LINES)
+    for name, n in gx.RULE_LINES.items():
         assert frags[name] in line(guide_lines, n), (name, n)
 
 
@@ -341,7 +346,7 @@ def test_png_is_deterministic(example, tmp_path):
 
 def test_rule_numbers_can_be_given():
     # the product passes 8/60/2/120 from cited constants; other numbers move every event
-    b = ub.compute_budget(**ub.GUIDE_EXAMPLE, polling_s=10, os_instruction_s=50, per_ups_cut_s=3, case_a_extra_s=100)
+    b = ub.compute_budget(**gx.GUIDE_EXAMPLE, polling_s=10, os_instruction_s=50, per_ups_cut_s=3, case_a_extra_s=100)
     # A: 30+10=40, +120=160, +50=210, +4*3=222, +300=522, cluster UPS 222+300+120+100=742
     assert [e.t_s for e in b.case_a.events] == [40, 160, 210, 222, 522, 522, 742]
     assert b.rule == {"polling_s": 10, "os_instruction_s": 50, "per_ups_cut_s": 3, "case_a_extra_s": 100}
