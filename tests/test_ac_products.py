@@ -20,7 +20,8 @@ from ppguide.errors import ParameterError, Problem
 
 sys.path.insert(0, str(Path(__file__).parent))
 import guide_ups_example as gx  # noqa: E402
-from ppguide.evaluate import evaluate, run
+from facts import evaluate, run
+from ppguide.examples import guide_example, guide_example_cites
 from ppguide.knowledge import ROOT, load
 from ppguide.notebook_gen import build
 
@@ -65,9 +66,9 @@ def test_hand_arithmetic_of_the_guide_example():
     ("ac-iups", 4366, 4368, 4386),
 ])
 def test_broadcast_of_the_guide_example_in_the_manifest(pid, ip_line, mask_line, result_line, tmp_path):
-    p = load(pid)
-    assert p.param("public_ip").cite == ip_line and p.param("subnet_mask").cite == mask_line
-    assert p.param("public_ip").default in squeeze(line(ip_line))
+    cites = guide_example_cites(pid)
+    assert cites["public_ip"] == ip_line and cites["subnet_mask"] == mask_line
+    assert guide_example(pid)["public_ip"] in squeeze(line(ip_line))
     m = run(pid, {}, tmp_path / "b").manifest()
     assert m["values"]["broadcast_address"] == by_hand("172.16.134.12", "255.255.255.0") == "172.16.134.255"
     assert "172.16.134.255" in squeeze(line(result_line))
@@ -120,8 +121,10 @@ def snmp():
 def test_example_parameters_are_the_guide_values(snmp):
     for name, value in gx.GUIDE_EXAMPLE.items():
         decl = load("ac-snmp").param(name)
-        assert snmp.parameters[name] == decl.default == value, name
-        assert decl.cite == gx.GUIDE_EXAMPLE_LINES[name]
+        default = guide_example("ac-snmp").get(name, decl.default)
+        cite = guide_example_cites("ac-snmp").get(name, decl.cite)
+        assert snmp.parameters[name] == default == value, name
+        assert cite == gx.GUIDE_EXAMPLE_LINES[name]
         assert str(value) in line(decl.cite), (name, decl.cite)     # L4894-4905
 
 
@@ -166,7 +169,7 @@ def test_rule_numbers_are_cited_and_match_the_model():
 
 
 def test_default_ups_records_are_the_guide_example():
-    rows = {u["name"]: u for u in load("ac-snmp").param("ups").default}
+    rows = {u["name"]: u for u in guide_example("ac-snmp")["ups"]}
     for name, n in {"UPS1": 3945, "UPS2": 3948, "UPS3": 3950, "UPS4": 3953}.items():
         assert name in line(n) and rows[name]["address"] in line(n)
     assert rows["UPS1"]["feeds"] == "SERVER2" and "SERVER2" in line(3946)     # the management terminal
@@ -177,7 +180,7 @@ def test_default_ups_records_are_the_guide_example():
 # --- batteries ----------------------------------------------------------------------------------------
 
 def _ups(runtimes):
-    rows = [dict(u) for u in load("ac-snmp").param("ups").default]
+    rows = [dict(u) for u in guide_example("ac-snmp")["ups"]]
     for u in rows:
         u["battery_runtime_s"] = runtimes.get(u["name"], u["battery_runtime_s"])
     return rows
@@ -203,7 +206,7 @@ def test_server_budget_products_check_batteries():
     for pid in ("ac-iups", "ac-powerchute-plus", "ac-pcbe"):
         b = evaluate(pid, {})
         assert b.values["battery_needed_s"] == 480
-        rows = [dict(u, battery_runtime_s=470) if i == 0 else dict(u) for i, u in enumerate(load(pid).param("ups").default)]
+        rows = [dict(u, battery_runtime_s=470) if i == 0 else dict(u) for i, u in enumerate(guide_example(pid)["ups"])]
         short = evaluate(pid, {"ups": rows})
         (w,) = [w for w in short.warnings if w.id == "battery-short"]
         assert "short by 10 s" in w.en, pid
@@ -264,7 +267,7 @@ def _given(pid: str, given: dict) -> dict:
         given["ups"] = [{"name": f"U{i}", "role": "cluster_server", "feeds": n, "battery_runtime_s": 900}
                         for i, n in enumerate(given["nodes"])]
     if given.get("ups") == "B2":
-        given["ups"] = [u for u in load("ac-snmp").param("ups").default if u["role"] != "control_terminal"]
+        given["ups"] = [u for u in guide_example("ac-snmp")["ups"] if u["role"] != "control_terminal"]
         given["ups_count"] = 3
     return given
 
@@ -303,7 +306,7 @@ def test_control_confirm_error_states_the_minimum():
 def test_control_terminal_count_by_node_count():
     # (B): 2 control terminals for 2 nodes, 3 from 3 nodes on (L3531)
     assert "制御端末を2台" in line(3531) and "制御端末を3台" in line(3531)
-    ups = [u for u in load("ac-snmp").param("ups").default if u["role"] != "control_terminal"]
+    ups = [u for u in guide_example("ac-snmp")["ups"] if u["role"] != "control_terminal"]
     three = ["CLUS1", "CLUS2", "CLUS3"]
     ups3 = ups + [{"name": "UPS5", "address": "172.16.1.15", "role": "cluster_server", "feeds": "CLUS3",
                    "battery_runtime_s": 900, "warmup_order": 0}]
@@ -426,7 +429,7 @@ def test_amc_settings_csv(snmp):
 
 
 def test_amc_settings_without_management_terminal():
-    ups = [u for u in load("ac-snmp").param("ups").default if u["role"] != "control_terminal"]
+    ups = [u for u in guide_example("ac-snmp")["ups"] if u["role"] != "control_terminal"]
     b = evaluate("ac-snmp", {"management_terminal": False, "control_terminals": 2, "ups": ups, "ups_count": 3})
     assert "電源異常回復時にリブートする (制御端末からリブートする)" in b.file("amc-settings.csv").text()
     assert any(e["id"] == "b-one-disk-report" for e in b.errata)
@@ -435,7 +438,7 @@ def test_amc_settings_without_management_terminal():
 
 
 def _disks(orders):
-    base = [u for u in load("ac-snmp").param("ups").default if u["role"] != "shared_disk"]
+    base = [u for u in guide_example("ac-snmp")["ups"] if u["role"] != "shared_disk"]
     disks = [{"name": f"DISK{o}", "address": f"172.16.1.{100 + o}", "role": "shared_disk", "feeds": f"disk {o}",
               "battery_runtime_s": 900, "warmup_order": o} for o in orders]
     return base + disks
@@ -444,7 +447,7 @@ def _disks(orders):
 @pytest.mark.parametrize("mgmt", [True, False])
 def test_shared_disk_sequence_one_disk(mgmt):
     given = {} if mgmt else {"management_terminal": False, "control_terminals": 2,
-                             "ups": [u for u in load("ac-snmp").param("ups").default if u["role"] != "control_terminal"],
+                             "ups": [u for u in guide_example("ac-snmp")["ups"] if u["role"] != "control_terminal"],
                              "ups_count": 3}
     text = evaluate("ac-snmp", given).file("shared-disk-sequence.txt").text()
     steps = [l for l in text.splitlines() if l[:2] in ("1.", "2.", "3.", "4.", "5.", "6.", "7.")]

@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from ppguide.errors import OutputError
-from ppguide.evaluate import run
+from facts import run
 
 
 def test_refuses_a_folder_that_is_not_a_bundle(tmp_path):

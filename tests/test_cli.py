@@ -54,7 +54,8 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path):
 
 
 def test_both_engines_write_identical_bundles(tmp_path):
-    args = ["-p", "virtual_computer_name=ESMSV01", "-p", "clusterpro_manager_on_server=true"]
+    args = ["-p", "virtual_computer_name=ESMSV01", "-p", "clusterpro_manager_on_server=true", "-p", "failover_group=grp1",
+            "-p", "nodes=[SV1, SV2]", "-p", "switch_drive=X:", "-p", "virtual_ip=192.168.10.100"]
     for engine in ("direct", "notebook"):
         result = runner.invoke(cli.app, ["run", "servermanager", *args, "-o", str(tmp_path / engine), "--engine", engine])
         assert result.exit_code == 0, result.output
@@ -65,11 +66,12 @@ def test_both_engines_write_identical_bundles(tmp_path):
 
 def test_batch_reports_each_job(tmp_path):
     inv = tmp_path / "inv.yaml"
-    inv.write_text("parameters: {virtual_computer_name: ESMPRO}\n"
+    inv.write_text("parameters: {virtual_computer_name: ESMPRO, failover_group: grp1, nodes: [SV1, SV2],\n"
+                   "             switch_drive: 'X:', virtual_ip: 192.168.10.100}\n"
                    "jobs:\n  - {product: servermanager, name: good}\n"
                    "  - {product: servermanager, name: bad, parameters: {switch_drive: '1:'}}\n", encoding="utf-8")
     result = runner.invoke(cli.app, ["batch", str(inv), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert (tmp_path / "out" / "good" / "manifest.json").is_file()
     assert not (tmp_path / "out" / "bad").exists()
 

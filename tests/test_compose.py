@@ -9,9 +9,10 @@ import yaml
 from typer.testing import CliRunner
 
 from ppguide import cli, knowledge
-from ppguide.compose import GroupConflict, compose
+from ppguide.compose import GroupConflict
+from facts import compose, group_facts
 from ppguide.errors import ParameterError
-from ppguide.evaluate import evaluate
+from facts import evaluate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "procedures"
 
@@ -115,7 +116,7 @@ def test_bad_group_files_name_the_problem(tmp_path):
 
 def test_cli_compose_writes_nothing_on_conflict(tmp_path, with_fixtures):
     f = tmp_path / "g.yaml"
-    f.write_text(yaml.safe_dump({"failover_group": "g1", "products": [{"id": "beta"}, {"id": "servermanager"}]}))
+    f.write_text(yaml.safe_dump(group_facts({"failover_group": "g1", "products": [{"id": "beta"}, {"id": "servermanager"}]})))
     result = CliRunner().invoke(cli.app, ["compose", str(f), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and not (tmp_path / "out").exists()
 

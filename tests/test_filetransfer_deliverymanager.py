@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest  # noqa: E402
 
 from ppguide.cited import normalise  # noqa: E402
-from ppguide.compose import compose  # noqa: E402
+from facts import compose  # noqa: E402
 from ppguide.errors import ParameterError  # noqa: E402
-from ppguide.evaluate import evaluate, run  # noqa: E402
+from facts import evaluate, run  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
 from wine import available, session, wine  # noqa: E402,F401
 

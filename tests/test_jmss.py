@@ -20,7 +20,7 @@ import yaml  # noqa: E402
 
 from ppguide.cited import normalise  # noqa: E402
 from ppguide.errors import ParameterError  # noqa: E402
-from ppguide.evaluate import evaluate, run  # noqa: E402
+from facts import evaluate, run  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
 from wine import EVENT_BRANCHES, STANDINS, session, wine  # noqa: E402,F401
 

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
 
-from ppguide.evaluate import evaluate  # noqa: E402
+from facts import evaluate  # noqa: E402
 from wine import wine  # noqa: E402,F401
 
 NEC = r"HKEY_LOCAL_MACHINE\SOFTWARE\NEC"                         # L643: ~NEC

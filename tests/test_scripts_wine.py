@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from ppguide.evaluate import evaluate  # noqa: E402
+from facts import evaluate  # noqa: E402
 from wine import EVENT_BRANCHES, session, wine  # noqa: E402,F401
 
 MESSAGES = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "messages.yaml").read_text("utf-8"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ppguide.errors import ParameterError
-from ppguide.evaluate import evaluate
+from facts import evaluate
 
 # Services to set to manual (guide L577-584) with their service names (L851-858).
 GUIDE_SERVICES = ["Nvbase", "ESMASVNT", "AlertManagerSocketReceiveService", "DmiEventWatcher",

@@ -24,12 +24,15 @@ class Problem:
     given: object
     expected_en: str
     expected_ja: str
+    missing: bool = False
 
     def en(self) -> str:
-        return f"parameter '{self.parameter}': given {self.given!r}; expected {self.expected_en}"
+        given = "not given" if self.missing else f"given {self.given!r}"
+        return f"parameter '{self.parameter}': {given}; expected {self.expected_en}"
 
     def ja(self) -> str:
-        return f"パラメータ '{self.parameter}': 指定値 {self.given!r}、期待される値: {self.expected_ja}"
+        given = "指定なし" if self.missing else f"指定値 {self.given!r}"
+        return f"パラメータ '{self.parameter}': {given}、期待される値: {self.expected_ja}"
 
 
 class ParameterError(PpguideError):

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from .examples import guide_example
 from .knowledge import ROOT, Product, load, product_ids
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -33,6 +34,10 @@ def parameters_source(product: Product) -> str:
         help_en = p.help.en.replace("\n", " ").replace("=", ":")
         if p.type == "choice":
             help_en += f" (one of: {', '.join(map(str, p.choices))})"
+        if p.required:
+            example = guide_example(product.id).get(p.name)
+            help_en = "REQUIRED, a fact of your cluster. " + help_en + (f" (guide example: {example})" if example else "")
+            help_en = help_en.replace("=", ":").replace("\n", " ")
         lines.append(f"{p.name}: {_pm_type(p)} = {p.default!r}  # {help_en}")
     lines.append(f"output_dir: str = {('out/' + product.id)!r}  # folder that receives the bundle")
     lines.append("download_base: str = ''  # prefix of the download links (empty: output_dir)")

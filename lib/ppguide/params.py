@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from typing import Annotated, Any, Callable
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 from .errors import ParameterError, Problem
+from .inputs import InputError, did_you_mean, parse_yaml
 
 # Characters that would change the meaning of a line of a .bat or .reg file.
 UNSAFE = re.compile(r'[&|<>^%"\r\n]')
 UNSAFE_EN = 'none of & | < > ^ % " or line breaks (they would inject into .bat/.reg files)'
 UNSAFE_JA = '& | < > ^ % " および改行を含まない (.bat/.reg ファイルに混入するため)'
-NETBIOS_FORBIDDEN = set('\\/:*?"<>| ')
+# Control, format (bidirectional overrides, zero-width), line/paragraph separators, private use, surrogates.
+INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
+# Names Windows keeps for devices: a file or folder cannot be called so, with or without an extension.
+RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{d}{i}" for d in ("COM", "LPT") for i in range(10)}
+NAME_CHARS = re.compile(r"[A-Za-z0-9_-]+")
+MAX_PATH = 200
+MAX_FOLDER_NAME = 100
 
 
 class _Reject(ValueError):
@@ -30,16 +38,101 @@ class _Reject(ValueError):
         super().__init__(en)
 
 
-def _safe(v: str) -> str:
-    if UNSAFE.search(v):
-        raise _Reject(f"text with {UNSAFE_EN}", f"文字列 ({UNSAFE_JA})")
+def clean_text(v: str) -> str | None:
+    """Why `v` cannot stand in a .bat or .reg line (None when it can), in English."""
+    for i, ch in enumerate(v):
+        if unicodedata.category(ch) in INVISIBLE:
+            return f"a control or invisible character (U+{ord(ch):04X} at position {i + 1})"
+    m = UNSAFE.search(v)
+    if m:
+        return f"the character {m.group()!r}"
+    try:
+        v.encode("cp932")
+    except UnicodeEncodeError as exc:
+        return f"a character Shift_JIS (CP932) cannot write ({v[exc.start]!r}, U+{ord(v[exc.start]):04X})"
+    if v.endswith("\\"):
+        return "a backslash at the end (it would escape a closing quote)"
+    return None
+
+
+def _clean(v: str) -> str:
+    why = clean_text(v)
+    if why:
+        raise _Reject(f"text without {why}: {UNSAFE_EN}, no control characters, only characters CP932 can encode",
+                      f"{why} を含まない文字列 ({UNSAFE_JA}、制御文字なし、CP932 で表せる文字のみ)")
     return v
 
 
+def _text_only(v: Any) -> Any:
+    """Text parameters take text: a number or true/false is refused, since 4.10 would have become 4.1."""
+    if isinstance(v, (bool, int, float)):
+        raise _Reject(f"text, not the {type(v).__name__} {v!r}: write it in quotes (\"{v}\"); with papermill use "
+                      "-r NAME VALUE for text that looks like a number",
+                      f"文字列 ({type(v).__name__} の {v!r} ではなく、引用符で囲んで指定する。papermill では -r を使う)")
+    return v
+
+
+def _safe(v: str) -> str:
+    _clean(v)
+    if set(v) & set("()"):
+        raise _Reject(f"text without ( or ): they would close a ( ... ) block of a .bat file; {UNSAFE_EN}",
+                      f"( と ) を含まない文字列 (.bat のブロックを閉じるため)、{UNSAFE_JA}")
+    if not v.strip() and v:
+        raise _Reject("text that is not only spaces", "空白だけではない文字列")
+    return v
+
+
+def segment_problem(seg: str) -> str | None:
+    """Why `seg` cannot be a Windows file or folder name (None when it can)."""
+    if seg in ("", ".", ".."):
+        return f"the name {seg!r}"
+    if set(seg) & set('\\/:*?"<>|'):
+        return 'one of \\ / : * ? " < > |'
+    if seg[-1] in ". " or seg[0] == " ":
+        return "a space at the start or a dot or space at the end"
+    if seg.split(".")[0].strip().upper() in RESERVED:
+        return f"the Windows device name {seg.split('.')[0]!r} (CON, NUL, COM1, LPT1, ...)"
+    return clean_text(seg)
+
+
+def folder_name_problem(name: Any) -> str | None:
+    """Why `name` cannot be a folder ppguide creates below -o (job and cluster names); None when it can."""
+    if not isinstance(name, str):
+        return f"a {type(name).__name__}, not text"
+    if len(name) > MAX_FOLDER_NAME:
+        return f"{len(name)} characters (at most {MAX_FOLDER_NAME})"
+    return segment_problem(name)
+
+
 def _netbios(v: str) -> str:
-    if not (1 <= len(v) <= 15) or NETBIOS_FORBIDDEN & set(v) or UNSAFE.search(v):
-        raise _Reject('a NetBIOS name: 1-15 characters, no spaces and none of \\ / : * ? " < > |',
-                      'NetBIOS 名 (1～15 文字、空白および \\ / : * ? " < > | を含まない)')
+    if not (1 <= len(v) <= 15 and NAME_CHARS.fullmatch(v)) or v.isdigit():
+        raise _Reject("a computer (NetBIOS) name: 1-15 letters, digits, - or _, not digits only",
+                      "コンピュータ名 (NetBIOS 名): 英数字・- ・_ の 1～15 文字 (数字のみは不可)")
+    return v
+
+
+def _groupname(v: str) -> str:
+    if not (1 <= len(v) <= 31 and NAME_CHARS.fullmatch(v)) or v.isdigit():
+        raise _Reject("a failover group name: 1-31 letters, digits, - or _, not digits only",
+                      "フェイルオーバーグループ名: 英数字・- ・_ の 1～31 文字 (数字のみは不可)")
+    return v
+
+
+def _hostname(v: str) -> str:
+    labels = v.split(".")
+    if v and (len(v) > 253 or not all(re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?", x) for x in labels)
+              or labels[-1].isdigit()):
+        raise _Reject("a host name: labels of letters, digits and - separated by dots (or empty for none)",
+                      "ホスト名: 英数字と - からなるラベルをドットで区切ったもの (なしは空文字)")
+    return v
+
+
+def _account(v: str) -> str:
+    _clean(v)
+    if not (1 <= len(v) <= 256) or set(v) & set('"/\\[]:;|=,+*?<>()') or not v.strip(" ."):
+        raise _Reject('a Windows user or group name: 1-256 characters, none of " / \\ [ ] : ; | = , + * ? < > ( ), '
+                      "not only dots and spaces",
+                      'Windows のユーザー名またはグループ名: 1～256 文字、" / \\ [ ] : ; | = , + * ? < > ( ) を含まない')
     return v
 
 
@@ -49,18 +142,33 @@ def _drive(v: str) -> str:
     return v.upper()
 
 
+def _yen_as_backslash(v: Any) -> Any:
+    """The guide and Japanese Windows show the backslash as ¥ (U+00A5) or full-width ￥: read both as \\."""
+    return v.replace("\u00a5", "\\").replace("\uffe5", "\\") if isinstance(v, str) else v
+
+
 def _winpath(v: str) -> str:
-    if not re.fullmatch(r"[A-Za-z]:\\[^/:*?\"<>|\r\n]*", v) or UNSAFE.search(v) or v.endswith("\\") and len(v) > 3:
-        raise _Reject('an absolute Windows path such as C:\\Program Files\\Esmpro, without a trailing '
-                      f'backslash and with {UNSAFE_EN}',
-                      'C:\\Program Files\\Esmpro のような絶対パス (末尾の \\ なし、'
-                      f'{UNSAFE_JA})')
+    m = re.fullmatch(r"([A-Za-z]:)\\(.+)", v)
+    why = None if m else "not a drive letter, colon and backslash followed by a folder"
+    if m:
+        why = next((f"the segment {s!r} has {p}" for s in m[2].split("\\") if (p := segment_problem(s))), None)
+        if why is None and len(v) > MAX_PATH:
+            why = f"{len(v)} characters (at most {MAX_PATH})"
+    if why:
+        raise _Reject(f"an absolute Windows path such as C:\\Program Files\\Esmpro ({why}): folders separated by one "
+                      "backslash, no trailing backslash, no . or .. or device names (CON, NUL...), no trailing dots or "
+                      f"spaces, {UNSAFE_EN}",
+                      "C:\\Program Files\\Esmpro のような絶対パス (末尾の \\ なし、. や .. やデバイス名なし、"
+                      f"末尾のドット・空白なし、{UNSAFE_JA})")
     return v
 
 
 def _dirname(v: str) -> str:
-    if not v or set(v) & set('\\/:*?"<>|') or UNSAFE.search(v) or v.strip() != v:
-        raise _Reject("a single folder name (no \\ / : * ? \" < > |)", "フォルダ名 1 つ (\\ / : * ? \" < > | を含まない)")
+    why = segment_problem(v)
+    if why or set(v) & set("()"):
+        raise _Reject(f"a single folder name ({why or 'the character ( or )'}): not . or .., no \\ / : * ? \" < > | ( ), "
+                      "no device names (CON, NUL...), no trailing dot or space",
+                      "フォルダ名 1 つ (. や .. 不可、\\ / : * ? \" < > | ( ) を含まない、デバイス名不可、末尾のドット・空白不可)")
     return v
 
 
@@ -89,13 +197,25 @@ def _version(v: str) -> str:
 
 
 def _split_list(v: Any) -> Any:
+    """A list given as text: "[A, B]" (papermill -p, the notebook) is read as YAML, "A,B" is split at commas."""
     if isinstance(v, str):
+        if v.lstrip().startswith("["):
+            try:
+                return parse_yaml(v, "list")
+            except InputError:
+                raise _Reject("a list such as [A, B] (with papermill give lists with -y)",
+                              "[A, B] のようなリスト (papermill では -y で指定する)") from None
         return [s.strip() for s in v.split(",") if s.strip()]
     return v
 
 
+MAX_LIST = 64
+
+
 def _unique(v: list) -> list:
     """Windows names compare without regard to case: SERVER1 and server1 are one computer."""
+    if len(v) > MAX_LIST:
+        raise _Reject(f"a list of at most {MAX_LIST} entries", f"{MAX_LIST} 個以下のリスト")
     if len({str(x).casefold() for x in v}) != len(v):
         raise _Reject("a list without repeated entries", "重複のないリスト")
     return v
@@ -104,9 +224,7 @@ def _unique(v: list) -> list:
 def _nonempty_unique(v: list) -> list:
     if not v:
         raise _Reject("a non-empty list", "空でないリスト")
-    if len({str(x).casefold() for x in v}) != len(v):
-        raise _Reject("a list without repeated entries", "重複のないリスト")
-    return v
+    return _unique(v)
 
 
 BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
@@ -121,33 +239,51 @@ def _bool(v: Any) -> Any:
     raise _Reject("true or false", "true または false")
 
 
-def _number_as_text(v: Any) -> Any:
-    """papermill -p and YAML turn 4.16 into a float; string parameters take it back as text."""
-    return str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+def _whole_number(v: Any) -> Any:
+    """A whole number, or text of one (files and -p give text); true/false and 4.5 are not whole numbers."""
+    if isinstance(v, bool) or (isinstance(v, float) and not v.is_integer()):
+        raise _Reject("a whole number", "整数")
+    if isinstance(v, float):
+        return int(v)
+    if isinstance(v, str):
+        if not re.fullmatch(r"\s*[+-]?\d{1,18}\s*", v):
+            raise _Reject("a whole number", "整数")
+        return int(v)
+    return v
 
 
 def _nonempty_unique_records(v: list) -> list:
     if not v:
         raise _Reject("a non-empty list of records", "空でないレコードのリスト")
+    if len(v) > MAX_LIST:
+        raise _Reject(f"a list of at most {MAX_LIST} records", f"{MAX_LIST} 個以下のレコードのリスト")
     return v
 
 
-def _checked(fn: Callable[[str], str]):
-    return Annotated[str, BeforeValidator(_number_as_text), AfterValidator(fn)]
+def _checked(fn: Callable[[str], str], before: Callable[[Any], Any] = _text_only):
+    """Text that passes `fn` after the checks every text value gets (no control, unsafe or non-CP932 characters)."""
+    return Annotated[str, BeforeValidator(before), AfterValidator(_clean), AfterValidator(fn)]
+
+
+def _yen_text(v: Any) -> Any:
+    return _yen_as_backslash(_text_only(v))
 
 
 # name -> (python annotation, papermill type name, expected en, expected ja)
 SCALARS: dict[str, tuple[Any, str, str, str]] = {
     "str": (_checked(_safe), "str", f"text with {UNSAFE_EN}", f"文字列 ({UNSAFE_JA})"),
-    "netbios": (_checked(_netbios), "str", "a NetBIOS name", "NetBIOS 名"),
+    "netbios": (_checked(_netbios), "str", "a computer (NetBIOS) name", "コンピュータ名 (NetBIOS 名)"),
+    "groupname": (_checked(_groupname), "str", "a failover group name", "フェイルオーバーグループ名"),
+    "hostname": (_checked(_hostname), "str", "a host name", "ホスト名"),
+    "account": (_checked(_account), "str", "a Windows user or group name", "Windows のユーザー名・グループ名"),
     "drive": (_checked(_drive), "str", "a drive letter and colon", "ドライブ文字とコロン"),
-    "winpath": (_checked(_winpath), "str", "an absolute Windows path", "Windows の絶対パス"),
+    "winpath": (_checked(_winpath, _yen_text), "str", "an absolute Windows path", "Windows の絶対パス"),
     "dirname": (_checked(_dirname), "str", "a folder name", "フォルダ名"),
     "ipv4": (_checked(_ipv4), "str", "an IPv4 address", "IPv4 アドレス"),
     "netmask": (_checked(_netmask), "str", "a subnet mask", "サブネットマスク"),
     "version": (_checked(_version), "str", "a version number", "バージョン番号"),
     "bool": (Annotated[bool, BeforeValidator(_bool)], "bool", "true or false", "true または false"),
-    "int": (int, "int", "a whole number", "整数"),
+    "int": (Annotated[int, BeforeValidator(_whole_number)], "int", "a whole number", "整数"),
 }
 
 
@@ -164,7 +300,7 @@ def annotation(decl) -> tuple[Any, str]:
     if t == "records":
         fields = {f: (SCALARS[ft][0], ...) for f, ft in decl.fields.items()}
         record = create_model(f"{decl.name}_record", __config__=ConfigDict(extra="forbid"), **fields)
-        return Annotated[list[record], AfterValidator(_nonempty_unique_records)], "list"
+        return Annotated[list[record], BeforeValidator(_split_list), AfterValidator(_nonempty_unique_records)], "list"
     if t.startswith("list[") and t.endswith("]"):
         inner, _, *_ = SCALARS[t[5:-1]]
         check = _unique if decl.default == [] else _nonempty_unique   # a list declared empty by default may stay empty
@@ -175,7 +311,7 @@ def annotation(decl) -> tuple[Any, str]:
                 rng = f"{'' if lo is None else lo}..{'' if hi is None else hi}"
                 raise _Reject(f"a whole number in {rng}", f"{rng} の範囲の整数")
             return v
-        return Annotated[int, AfterValidator(_range)], "int"
+        return Annotated[int, BeforeValidator(_whole_number), AfterValidator(_range)], "int"
     if t not in SCALARS:
         raise KeyError(t)
     ann, pm, *_ = SCALARS[t]
@@ -214,6 +350,7 @@ def model_for(product) -> type[BaseModel]:
 def validate(product, given: dict[str, Any]) -> dict[str, Any]:
     """Validate `given` against the product's declaration; return all parameters with defaults."""
     decls = {d.name: d for d in product.parameters}
+    given = {k: v for k, v in given.items() if v is not None or k not in decls or not decls[k].required}
     try:
         model = model_for(product).model_validate(given)
     except ValidationError as exc:
@@ -222,13 +359,14 @@ def validate(product, given: dict[str, Any]) -> dict[str, Any]:
             name = str(err["loc"][0]) if err["loc"] else "?"
             value = given.get(name, err.get("input"))
             if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
-                problems.append(Problem(name, value, "one of the declared parameters: " + ", ".join(decls),
-                                        "宣言されたパラメータのいずれか: " + ", ".join(decls)))
+                hint = did_you_mean(name, set(decls))
+                problems.append(Problem(name, value, f"a declared parameter{hint}: " + ", ".join(decls),
+                                        f"宣言されたパラメータ{hint}: " + ", ".join(decls)))
                 continue
             if err["type"] == "missing" and len(err["loc"]) == 1:
                 en, ja = expected(decls[name])
-                problems.append(Problem(name, None, f"a value ({en}); this parameter is required",
-                                        f"値の指定 ({ja})。このパラメータは必須です"))
+                problems.append(Problem(name, None, f"a value ({en}); this fact of the cluster has no default",
+                                        f"値の指定 ({ja})。クラスタ固有の値のため既定値はありません", missing=True))
                 continue
             cause = err.get("ctx", {}).get("error")
             if isinstance(cause, _Reject):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .evaluate import evaluate
+from .examples import guide_example
 from .functions import broadcast
 from .knowledge import load
 
@@ -87,7 +88,7 @@ def _broadcast_section() -> str:
 
 
 def _snmp_section(assets: Path) -> str:
-    b = evaluate("ac-snmp", {})
+    b = evaluate("ac-snmp", guide_example("ac-snmp"))
     product = load("ac-snmp")
     v = b.values
     budget = v["budget"]
@@ -127,7 +128,7 @@ def _snmp_section(assets: Path) -> str:
 
 
 def _server_section(assets: Path) -> str:
-    b = evaluate("ac-pcbe", {})
+    b = evaluate("ac-pcbe", guide_example("ac-pcbe"))
     v = b.values
     (assets / "server-timeline.png").write_bytes(b.file("timeline.png").content)
     p = b.parameters
