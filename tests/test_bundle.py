@@ -15,7 +15,7 @@ def test_refuses_a_folder_that_is_not_a_bundle(tmp_path):
     (out / "thesis.txt").write_text("precious")
     with pytest.raises(OutputError) as exc:
         run("servermanager", {}, out)
-    assert "manifest.json" in exc.value.en
+    assert "not a ppguide bundle" in exc.value.en and "thesis.txt" in exc.value.en
     assert (out / "thesis.txt").read_text() == "precious" and sorted(p.name for p in out.iterdir()) == ["thesis.txt"]
 
 

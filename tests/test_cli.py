@@ -30,7 +30,7 @@ def test_params_shows_the_table():
 def test_run_passes_parameters_to_the_engine(monkeypatch, tmp_path):
     seen = {}
 
-    def fake(product, given, outdir, engine):
+    def fake(product, given, outdir, engine, force=False, keep=()):
         seen.update(product=product, given=given, outdir=outdir, engine=engine)
         return {"artifacts": [], "warnings": [], "errata": []}
 

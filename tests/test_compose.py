@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from ppguide import cli, knowledge
 from ppguide.compose import GroupConflict
 from facts import compose, group_facts
-from ppguide.errors import ParameterError
+from ppguide.errors import ParameterError, PpguideError
 from facts import evaluate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "procedures"
@@ -109,9 +109,9 @@ def test_bad_group_files_name_the_problem(tmp_path):
                         ({"failover_group": "g", "products": [{"id": "servermanager"}], "extra": 1}, "extra"),
                         ({"failover_group": "g", "products": [{"id": "servermanager", "parameters": {"switch_drive": "Q"}}]},
                          "servermanager.switch_drive")]:
-        with pytest.raises(ParameterError) as exc:
+        with pytest.raises(PpguideError) as exc:
             compose(group)
-        assert name in exc.value.parameters
+        assert name in exc.value.en
 
 
 def test_cli_compose_writes_nothing_on_conflict(tmp_path, with_fixtures):

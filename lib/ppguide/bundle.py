@@ -4,12 +4,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import output
 from .errors import Notice, OutputError
 
 
@@ -55,6 +55,7 @@ class Bundle:
     section: str
     lines: tuple[int, int]
     parameters: dict[str, Any]
+    defaulted: list[str] = field(default_factory=list)   # parameters at their declared default
     values: dict[str, Any] = field(default_factory=dict)
     warnings: list[Notice] = field(default_factory=list)
     errata: list[dict] = field(default_factory=list)
@@ -67,11 +68,13 @@ class Bundle:
 
     def manifest(self) -> dict[str, Any]:
         return {
+            "generator": output.GENERATOR,
             "product": self.product,
             "title": self.title,
             "section": self.section,
             "guide_lines": list(self.lines),
             "parameters": self.parameters,
+            "defaulted": self.defaulted,
             "values": self.values,
             "warnings": [asdict(w) for w in self.warnings],
             "errata": self.errata,
@@ -82,39 +85,17 @@ class Bundle:
     def manifest_bytes(self) -> bytes:
         return (json.dumps(self.manifest(), ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
-    def write(self, outdir: str | os.PathLike) -> Path:
-        """Write every file and manifest.json into `outdir`, replacing what was there.
-
-        Files go to a temporary sibling folder first, which then takes the place
-        of `outdir`, so a failure never leaves a half-written bundle behind.
-        """
-        out = Path(outdir).resolve()
-        if out.exists() and not (out.is_dir() and (not any(out.iterdir()) or (out / "manifest.json").is_file())):
-            raise OutputError(str(out), "it exists and is not an earlier bundle (no manifest.json); "
-                                        "choose an empty or new folder / 既存のフォルダがバンドルではありません")
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-            tmp.chmod(0o755)
-        except OSError as exc:
-            raise OutputError(str(out), exc.strerror or str(exc)) from None
-        old = None
-        try:
-            for f in self.files:
-                target = tmp / f.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(f.content)
-            (tmp / "manifest.json").write_bytes(self.manifest_bytes())
-            if out.exists():
-                old = out.with_name(f".{out.name}.old")
-                shutil.rmtree(old, ignore_errors=True)
-                out.rename(old)
-            tmp.rename(out)
-            if old:
-                shutil.rmtree(old, ignore_errors=True)
-        except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if old is not None and old.exists() and not out.exists():
-                old.rename(out)          # put the earlier bundle back
-            raise OutputError(str(out), exc.strerror or str(exc)) from None
+    def write(self, outdir: str | os.PathLike, force: bool = False, keep: Iterable[str | os.PathLike] = ()) -> Path:
+        """Write every file and manifest.json into `outdir`, replacing an earlier bundle there (see output.py)."""
+        out = output.check_target(outdir, force, keep)
+        with output.staging(out) as tmp:
+            try:
+                for f in self.files:
+                    target = tmp / f.path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(f.content)
+                (tmp / "manifest.json").write_bytes(self.manifest_bytes())
+            except OSError as exc:
+                raise OutputError(str(out), exc.strerror or str(exc)) from None
+            output.replace(tmp, out)
         return out

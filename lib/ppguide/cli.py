@@ -1,16 +1,16 @@
 """The ppguide command line: thin over the library (typer + rich)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from . import batch as batch_mod
+from . import inputs
 from .errors import PpguideError
 from .knowledge import load, product_ids
 
@@ -20,29 +20,30 @@ out = Console()
 err = Console(stderr=True)
 
 
-def parse_assignments(pairs: list[str]) -> dict[str, Any]:
-    """-p NAME=VALUE pairs; a value in [...] or {...} is read as YAML, anything else stays text."""
-    params: dict[str, Any] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise typer.BadParameter(f"{pair!r}: write NAME=VALUE", param_hint="-p")
-        name, value = pair.split("=", 1)
-        params[name.strip()] = yaml.safe_load(value) if value[:1] in "[{" else value
-    return params
-
-
-def read_file(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    if not isinstance(data, dict):
-        raise typer.BadParameter(f"{path} must hold a mapping of parameter names to values", param_hint="-f")
-    return data
-
-
-def _fail(exc: PpguideError) -> None:
-    err.print(f"[red]error:[/red] {exc.en}", highlight=False)
-    err.print(exc.ja, highlight=False)
+def _fail(exc: PpguideError) -> NoReturn:
+    err.print(Text.assemble(("error: ", "red"), exc.en), highlight=False, soft_wrap=True)
+    err.print(Text(exc.ja), highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def _say(label: str, style: str, text: str) -> None:
+    """One line of output; what the user gave is printed as text, never read as rich markup."""
+    out.print(Text.assemble((label, style), " ", text), highlight=False, soft_wrap=True)
+
+
+def _given(file: Optional[Path], pairs: list[str]) -> dict[str, Any]:
+    """Parameters from -f (read first) and -p pairs (which win)."""
+    given = inputs.read_mapping(file, "parameter names and values", "パラメータ名と値") if file else {}
+    for pair in pairs:
+        name, value = inputs.assignment(pair)
+        given[name] = value
+    return given
+
+
+def _engine(engine: str) -> str:
+    if engine not in ("direct", "notebook"):
+        raise inputs.InputError("--engine", f"{engine!r}: expected direct or notebook", f"{engine!r}: direct か notebook を指定してください")
+    return engine
 
 
 @app.command()
@@ -65,8 +66,11 @@ def params(product: str) -> None:
     t = Table("name", "type", "default", "help", "説明", title=f"{p.title} (§{p.section})")
     for d in p.parameters:
         kind = d.type + (f" ({', '.join(map(str, d.choices))})" if d.choices else "")
-        t.add_row(d.name, kind, repr(d.default), d.help.en, d.help.ja)
+        t.add_row(d.name, kind, "(required)" if d.required else repr(d.default), d.help.en, d.help.ja)
     out.print(t)
+
+
+FORCE_HELP = "replace the output folder even when it holds files that are not an earlier ppguide bundle"
 
 
 @app.command()
@@ -74,52 +78,57 @@ def run(product: str,
         output: Path = typer.Option(..., "-o", "--output", help="folder that receives the bundle"),
         param: list[str] = typer.Option([], "-p", "--param", help="NAME=VALUE (repeatable)"),
         file: Optional[Path] = typer.Option(None, "-f", "--file", help="YAML or JSON file of parameters"),
-        engine: str = typer.Option("direct", "--engine", help="direct (no kernel) or notebook (papermill)")) -> None:
+        engine: str = typer.Option("direct", "--engine", help="direct (no kernel) or notebook (papermill)"),
+        force: bool = typer.Option(False, "--force", help=FORCE_HELP)) -> None:
     """Validate the parameters and write the product's bundle."""
-    given = read_file(file) if file else {}
-    given.update(parse_assignments(param))
-    if engine not in ("direct", "notebook"):
-        raise typer.BadParameter(f"{engine!r}: expected direct or notebook", param_hint="--engine")
     try:
-        bundle = batch_mod.run_one(product, given, output, engine)
+        load(product)
+        given = _given(file, param)
+        bundle = batch_mod.run_one(product, given, output, _engine(engine), force, keep=[file] if file else [])
     except PpguideError as exc:
         _fail(exc)
-    out.print(f"[green]wrote[/green] {output} ({len(bundle['artifacts'])} files + manifest.json)")
+    _say("wrote", "green", f"{output} ({len(bundle['artifacts'])} files + manifest.json)")
     for w in bundle["warnings"]:
-        out.print(f"[yellow]warning[/yellow] {w['id']}: {w['en']}", highlight=False)
+        _say("warning", "yellow", f"{w['id']}: {w['en']}")
     for e in bundle["errata"]:
-        out.print(f"[magenta]erratum[/magenta] line {e['line']}: guide {e['guide']!r} -> {e['emits']!r}", highlight=False)
+        _say("erratum", "magenta", f"line {e['line']}: guide {e['guide']!r} -> {e['emits']!r}")
 
 
 @app.command()
-def batch(inventory: Path = typer.Argument(..., help="YAML/JSON: {jobs: [{product, parameters, output?}], parameters?}"),
-          output: Path = typer.Option(..., "-o", "--output", help="folder that receives one bundle per job"),
-          engine: str = typer.Option("direct", "--engine", help="direct or notebook")) -> None:
-    """Run every job of an inventory; report each job's result, failures included."""
-    jobs = batch_mod.read_inventory(read_file(inventory))
-    results = batch_mod.run_all(jobs, output, engine, progress=True)
+def batch(inventory: Path = typer.Argument(..., help="YAML/JSON: {parameters?: {shared facts}, jobs: [{product, name?, "
+                                                     "parameters?}]}; each job's bundle goes to OUTPUT/<name> "
+                                                     "(name defaults to the product id)"),
+          output: Path = typer.Option(..., "-o", "--output", help="folder that receives one bundle folder per job"),
+          engine: str = typer.Option("direct", "--engine", help="direct or notebook"),
+          force: bool = typer.Option(False, "--force", help=FORCE_HELP)) -> None:
+    """Run every job of an inventory; report each job's result, failures included (exit code 2 if any failed)."""
+    try:
+        jobs = batch_mod.read_inventory(inputs.read(inventory), str(inventory))
+        results = batch_mod.run_all(jobs, output, _engine(engine), progress=True, force=force, keep=[inventory])
+    except PpguideError as exc:
+        _fail(exc)
     t = Table("job", "product", "result", "files")
     for r in results:
-        t.add_row(r.name, r.product, "[green]ok[/green]" if r.ok else f"[red]{r.error_en}[/red]", str(r.files))
+        t.add_row(Text(r.name), Text(r.product), Text("ok", "green") if r.ok else Text(r.error_en, "red"), str(r.files))
     out.print(t)
     if not all(r.ok for r in results):
-        raise typer.Exit(1)
+        raise typer.Exit(2)
 
 
 @app.command()
 def compose(group: Path = typer.Argument(..., help="YAML/JSON: {failover_group, parameters, products: [{id, parameters}]}"),
-            output: Path = typer.Option(..., "-o", "--output", help="folder that receives the group's bundle")) -> None:
+            output: Path = typer.Option(..., "-o", "--output", help="folder that receives the group's bundle"),
+            force: bool = typer.Option(False, "--force", help=FORCE_HELP)) -> None:
     """Write one bundle for several products sharing one failover group (one start.bat, one stop.bat)."""
     from . import compose as compose_mod
     try:
-        bundle = compose_mod.run(read_file(group), output)
+        bundle = compose_mod.run(inputs.read(group), output, force, keep=[group], where=str(group))
     except PpguideError as exc:
         _fail(exc)
-    out.print(f"[green]wrote[/green] {output} ({len(bundle.files)} files + manifest.json) for "
-              f"{', '.join(bundle.parameters['products'])}")
+    _say("wrote", "green", f"{output} ({len(bundle.files)} files + manifest.json) for "
+                           f"{', '.join(bundle.parameters['products'])}")
     for e in bundle.errata:
-        out.print(f"[magenta]erratum[/magenta] {e['product']} line {e['line']}: guide {e['guide']!r} -> {e['emits']!r}",
-                  highlight=False)
+        _say("erratum", "magenta", f"{e['product']} line {e['line']}: guide {e['guide']!r} -> {e['emits']!r}")
 
 
 @app.command()

@@ -15,6 +15,8 @@ from typing import Any
 from . import emit_bat
 from .bundle import Bundle, File
 from .errors import ParameterError, PpguideError, Problem
+from .inputs import InputError, check_keys
+from .params import check
 from .evaluate import _encode, checklist_md, evaluate, prepare
 from .evaluate import sources as source_of
 from .knowledge import load
@@ -25,23 +27,35 @@ class GroupConflict(PpguideError):
     """The products of a group cannot be ordered as each of them requires."""
 
 
-def read_group(data: dict[str, Any]) -> tuple[str, dict[str, Any], list[tuple[str, dict[str, Any]]]]:
-    allowed = {"failover_group", "parameters", "products"}
-    problems = [Problem(k, data[k], "one of: " + ", ".join(sorted(allowed)), "次のいずれか: " + ", ".join(sorted(allowed)))
-                for k in data if k not in allowed]
-    if "failover_group" not in data:
-        problems.append(Problem("failover_group", None, "the failover group's name", "フェイルオーバーグループ名"))
-    products = data.get("products") or []
-    if not isinstance(products, list) or not products or not all(isinstance(p, dict) and "id" in p for p in products):
-        problems.append(Problem("products", products, "a non-empty list of {id, parameters}",
-                                "{id, parameters} の空でないリスト"))
-    if problems:
-        raise ParameterError(problems)
-    ids = [p["id"] for p in products]
+GROUP_KEYS = {"failover_group": "the failover group's name",
+              "parameters": "facts shared by every product; each takes those it declares",
+              "products": "the list of {id, parameters?}"}
+PRODUCT_KEYS = {"id": "a product id from `ppguide products`", "parameters": "the product's own parameters"}
+
+
+def read_group(data: Any, where: str = "group") -> tuple[str, dict[str, Any], list[tuple[str, dict[str, Any]]]]:
+    check_keys(data, where, GROUP_KEYS, required=("failover_group", "products"))
+    group = check("groupname", "failover_group", data["failover_group"])
+    products = data["products"]
+    if not isinstance(products, list) or not products:
+        raise InputError(f"{where}: products", "must be a non-empty list of {id, parameters?}",
+                         "{id, parameters?} の空でないリストが必要です")
+    entries = []
+    for i, p in enumerate(products, 1):
+        check_keys(p, f"{where}: product {i}", PRODUCT_KEYS, required=("id",))
+        own = p.get("parameters") or {}
+        if not isinstance(own, dict):
+            raise InputError(f"{where}: product {i}: parameters", "must be a mapping of parameter names to values",
+                             "パラメータ名と値のマッピングが必要です")
+        entries.append((load(str(p["id"])).id, dict(own)))
+    ids = [pid for pid, _ in entries]
     if len(set(ids)) != len(ids):
         raise ParameterError([Problem("products", ids, "each product once", "各製品は 1 回のみ")])
-    shared = dict(data.get("parameters") or {})
-    return str(data["failover_group"]), shared, [(p["id"], dict(p.get("parameters") or {})) for p in products]
+    shared = data.get("parameters") or {}
+    if not isinstance(shared, dict):
+        raise InputError(f"{where}: parameters", "must be a mapping of parameter names to values",
+                         "パラメータ名と値のマッピングが必要です")
+    return group, dict(shared), entries
 
 
 def _order(ids: list[str]) -> list[str]:
@@ -95,9 +109,9 @@ def group_script(prepared: list[tuple[Any, dict[str, Any]]]) -> GroupScript:
     return GroupScript([p.id for p, _ in with_script], heads + bodies, wraps)
 
 
-def compose(data: dict[str, Any]) -> Bundle:
-    """The group's bundle, all in memory; raises ParameterError or GroupConflict and writes nothing."""
-    group, shared, products = read_group(data)
+def compose(data: Any, where: str = "group") -> Bundle:
+    """The group's bundle, all in memory; raises ParameterError, InputError or GroupConflict and writes nothing."""
+    group, shared, products = read_group(data, where)
     order = _order([pid for pid, _ in products])
     own = dict(products)
     prepared, bundles, problems = [], [], []
@@ -155,7 +169,7 @@ def compose(data: dict[str, Any]) -> Bundle:
     return out
 
 
-def run(data: dict[str, Any], outdir) -> Bundle:
-    bundle = compose(data)
-    bundle.write(outdir)
+def run(data: Any, outdir, force: bool = False, keep=(), where: str = "group") -> Bundle:
+    bundle = compose(data, where)
+    bundle.write(outdir, force, keep)
     return bundle

@@ -5,7 +5,14 @@ expected, so an engineer can fix the input without reading code.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
+
+
+def did_you_mean(word: str, known: list[str] | set[str]) -> str:
+    """' (did you mean X?)' for a close known word, else ''."""
+    close = difflib.get_close_matches(str(word), sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class PpguideError(Exception):
@@ -51,11 +58,12 @@ class ParameterError(PpguideError):
 
 
 class UnknownProductError(PpguideError):
-    def __init__(self, product: str, known: list[str]):
+    def __init__(self, product: object, known: list[str]):
         self.product = product
+        hint = did_you_mean(str(product), known)
         super().__init__(
-            f"unknown product {product!r}; expected one of: {', '.join(known)}",
-            f"製品 {product!r} は存在しません。次のいずれかを指定してください: {', '.join(known)}",
+            f"unknown product {product!r}{hint}; expected one of: {', '.join(known)}",
+            f"製品 {product!r} は存在しません{hint}。次のいずれかを指定してください: {', '.join(known)}",
         )
 
 

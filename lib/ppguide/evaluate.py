@@ -155,15 +155,41 @@ def evaluate(product_id: str, given: dict[str, Any]) -> Bundle:
               for e in product.errata if expressions.holds(e.when, ctx)]
     steps, step_files = _steps(product, ctx)
     bundle = Bundle(product.id, product.title, product.section, product.lines, params,
+                    defaulted=[p.name for p in product.parameters if not p.required and params[p.name] == p.default],
                     values={v.name: ctx[v.name] for v in product.values},
                     warnings=warnings, errata=errata, steps=steps,
                     tables=[t.model_dump() for t in product.tables])
     bundle.files = _files(product, ctx) + step_files
     bundle.files.append(File("checklist.md", "checklist", "reader", "utf-8", _encode(checklist_md(bundle), "utf-8")))
+    refuse_colliding_paths(bundle)
     return bundle
 
 
-def run(product_id: str, given: dict[str, Any], outdir) -> Bundle:
+def refuse_colliding_paths(bundle: Bundle) -> None:
+    """Two files of one bundle at one path (Windows ignores case) would overwrite each other: name what caused it.
+
+    A per-node file takes its name from the node (a node called `checklist` or `commands` would collide), so the
+    parameters whose values appear in the clashing path are the ones to change.
+    """
+    seen: dict[str, str] = {"manifest.json": "manifest.json"}
+    for f in bundle.files:
+        key = f.path.casefold()
+        prefixes = {"/".join(key.split("/")[:i]) for i in range(1, key.count("/") + 1)}
+        clash = seen.get(key) or next((seen[p] for p in prefixes if p in seen), None)
+        if clash is None:
+            clash = next((other for other in seen if other.startswith(key + "/")), None)
+            clash = seen[clash] if clash else None
+        if clash is not None:
+            names = [k for k, v in bundle.parameters.items()
+                     if any(str(x).casefold() in key.split("/") or f"-{str(x).casefold()}." in key
+                            for x in (v if isinstance(v, list) else [v]) if isinstance(x, str) and x)]
+            raise ParameterError([Problem("+".join(names) or "?", {n: bundle.parameters[n] for n in names},
+                                          f"values that do not name two emitted files alike ({f.path} and {clash})",
+                                          f"出力ファイル名が重ならない値 ({f.path} と {clash})")])
+        seen[key] = f.path
+
+
+def run(product_id: str, given: dict[str, Any], outdir, force: bool = False, keep=()) -> Bundle:
     bundle = evaluate(product_id, given)
-    bundle.write(outdir)
+    bundle.write(outdir, force, keep)
     return bundle

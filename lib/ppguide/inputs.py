@@ -10,14 +10,13 @@ oversized or deeply nested input are refused with the file, line and column.
 from __future__ import annotations
 
 import codecs
-import difflib
 import json
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import PpguideError
+from .errors import PpguideError, did_you_mean
 
 MAX_BYTES = 1 << 20          # a parameters file or inventory larger than 1 MiB is not a hand-written file
 MAX_DEPTH = 32               # nesting deeper than this is not a parameters file either
@@ -160,12 +159,6 @@ def assignment(pair: str) -> tuple[str, Any]:
     if value[:1] in "[{":
         return name, parse_yaml(value, f"-p {name}")
     return name, value
-
-
-def did_you_mean(word: str, known: list[str] | set[str]) -> str:
-    """' (did you mean X?)' for a close known word, else ''."""
-    close = difflib.get_close_matches(str(word), sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def check_keys(data: Any, where: str, allowed: dict[str, str], required: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -254,9 +254,10 @@ def product_ids() -> list[str]:
 
 @cache
 def load(product_id: str) -> Product:
+    known = product_ids()
+    if product_id not in known:          # an id from the list, never a path
+        raise UnknownProductError(product_id, known)
     path = PROCEDURES / f"{product_id}.yaml"
-    if not path.is_file():
-        raise UnknownProductError(product_id, product_ids())
     try:
         return Product.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except ValidationError as exc:

@@ -12,10 +12,10 @@ import re
 import unicodedata
 from typing import Annotated, Any, Callable
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
-from .errors import ParameterError, Problem
-from .inputs import InputError, did_you_mean, parse_yaml
+from .errors import ParameterError, Problem, did_you_mean
+from .inputs import InputError, parse_yaml
 
 # Characters that would change the meaning of a line of a .bat or .reg file.
 UNSAFE = re.compile(r'[&|<>^%"\r\n]')
@@ -331,6 +331,16 @@ def expected(decl) -> tuple[str, str]:
         return f"a list of records with exactly the fields {spec}", f"次の項目を持つレコードのリスト: {spec_ja}"
     _, _, en, ja = SCALARS[t]
     return en, ja
+
+
+def check(type_name: str, name: str, value: Any) -> Any:
+    """One value of a scalar type outside a product's declaration (e.g. a group file's failover_group)."""
+    try:
+        return TypeAdapter(SCALARS[type_name][0]).validate_python(value)
+    except ValidationError as exc:
+        cause = exc.errors()[0].get("ctx", {}).get("error")
+        en, ja = (cause.en, cause.ja) if isinstance(cause, _Reject) else SCALARS[type_name][2:]
+        raise ParameterError([Problem(name, value, en, ja, missing=value is None)]) from None
 
 
 def model_for(product) -> type[BaseModel]:
