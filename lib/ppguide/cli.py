@@ -56,6 +56,19 @@ def products() -> None:
 
 
 @app.command()
+def check(paths: list[Path] = typer.Argument(None, help="knowledge files or folders; none: every product ppguide finds")) -> None:
+    """Check knowledge files: print one line per fault (file: name: what is wrong), exit 1 when there is any."""
+    from .knowledge_check import check as check_files
+    files, faults = check_files(paths or None)
+    for fault in faults:
+        typer.echo(str(fault))
+    if faults:
+        err.print(f"{len(faults)} faults in {len({f.file for f in faults})} of {len(files)} knowledge files", highlight=False)
+        raise typer.Exit(1)
+    out.print(f"{len(files)} knowledge files, no faults", highlight=False)
+
+
+@app.command()
 def params(product: str) -> None:
     """Show a product's parameters: name, type, default and help (English / Japanese)."""
     try:
