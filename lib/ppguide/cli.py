@@ -63,9 +63,9 @@ def check(paths: list[Path] = typer.Argument(None, help="knowledge files or fold
     for fault in faults:
         typer.echo(str(fault))
     if faults:
-        err.print(f"{len(faults)} faults in {len({f.file for f in faults})} of {len(files)} knowledge files", highlight=False)
+        typer.echo(f"{len(faults)} faults in {len({f.file for f in faults})} of {len(files)} knowledge files")
         raise typer.Exit(1)
-    out.print(f"{len(files)} knowledge files, no faults", highlight=False)
+    typer.echo(f"{len(files)} knowledge files, no faults")
 
 
 @app.command()

@@ -254,7 +254,7 @@ class _Checker:
             for where, key in used:
                 if key not in keys:
                     self.fault(key, f"{where} names a service the product does not declare (services: {sorted(keys)})")
-            known = set(knowledge_files())
+            known = set(knowledge_files()) | {f.stem for f in self.path.parent.glob("*.yaml")}
             for other in p.script.after:
                 if other not in known:
                     self.fault(other, "script.after names a product that no knowledge file defines")
