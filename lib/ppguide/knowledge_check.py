@@ -90,14 +90,22 @@ def _schema_faults(file: str, raw: Any, exc: ValidationError) -> list[KnowledgeF
 # --- expressions and templates ---------------------------------------------------------------------------
 
 def _parse(text: str, kind: str) -> nodes.Template:
-    """The jinja AST of a template or an expression; compiling it first reports unknown filters and tests."""
+    """The jinja AST of a template or an expression, with the unknown filters and tests that compiling it
+    would reject (checked on the tree: compiling every template would make loading several times slower)."""
+    env = expressions.ENV
     if kind == "template":
-        expressions.ENV.from_string(text)
-        return expressions.ENV.parse(text)
-    expressions.ENV.compile_expression(text)
-    parser = Parser(expressions.ENV, text, state="variable")
-    tree = nodes.Template([nodes.Output([parser.parse_expression()])], lineno=1)
-    tree.set_environment(expressions.ENV)
+        tree = env.parse(text)
+    else:
+        parser = Parser(env, text, state="variable")
+        tree = nodes.Template([nodes.Output([parser.parse_expression()])], lineno=1)
+        if not parser.stream.eos:
+            token = parser.stream.current
+            raise TemplateSyntaxError(f"unexpected {token.value!r} after the expression", token.lineno)
+        tree.set_environment(env)
+    for node, known, what in [(n, env.filters, "filter") for n in tree.find_all(nodes.Filter)] + \
+                             [(n, env.tests, "test") for n in tree.find_all(nodes.Test)]:
+        if node.name not in known:
+            raise TemplateSyntaxError(f"no {what} named {node.name!r}", node.lineno)
     return tree
 
 
@@ -113,6 +121,8 @@ def _compared(tree: nodes.Template) -> Iterator[tuple[str, Any]]:
                     yield name.name, other.value
                 elif op.op in ("in", "notin") and isinstance(other, (nodes.List, nodes.Tuple)):
                     yield from ((name.name, c.value) for c in other.items if isinstance(c, nodes.Const))
+                elif op.op in ("in", "notin") and isinstance(other, nodes.Const) and isinstance(other.value, (list, tuple)):
+                    yield from ((name.name, c) for c in other.value)
 
 
 class _Checker:
@@ -137,7 +147,7 @@ class _Checker:
 
     # names ---------------------------------------------------------------------------------------------
     def names(self) -> None:
-        declared = ([(n, "parameter") for n in self.params] + [(n, "constant") for n in self.p.constants]
+        declared = ([(x.name, "parameter") for x in self.p.parameters] + [(n, "constant") for n in self.p.constants]
                     + [(n, "value") for n in self.values]
                     + [(n, "name the engine reserves") for n in evaluate.RESERVED + evaluate.ARTIFACT_NAMES]
                     + [(n, "function or jinja global") for n in self.globals])
@@ -156,6 +166,10 @@ class _Checker:
         except TemplateSyntaxError as exc:
             self.fault(where, f"{kind} error: {exc.message} (line {exc.lineno} of the {kind})")
             return
+        for name, const in _compared(tree):     # before find_undeclared_variables, whose optimizer folds lists
+            param = self.params.get(name)
+            if param is not None and param.choices is not None and const not in param.choices:
+                self.fault(const, f"{where} compares {name} with {const!r}, which is not one of its choices {param.choices}")
         # jinja reports a name `{% set %}` inside an `{% if %}` as undeclared (it may be unset when the branch is
         # not taken); a name the template stores anywhere is its own, not the knowledge's
         stored = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "store"}
@@ -164,10 +178,6 @@ class _Checker:
                 self.fault(name, f"{where} uses it before the engine has computed it (not available there)")
             else:
                 self.fault(name, f"{where} uses a name nobody declares (no parameter, constant, value or reserved name)")
-        for name, const in _compared(tree):
-            param = self.params.get(name)
-            if param is not None and param.choices is not None and const not in param.choices:
-                self.fault(const, f"{where} compares {name} with {const!r}, which is not one of its choices {param.choices}")
 
     def all_expressions(self) -> None:
         p, full = self.p, self.scope_full
