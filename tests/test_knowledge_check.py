@@ -208,6 +208,8 @@ def test_run_refuses_a_product_whose_knowledge_does_not_pass(tmp_path, monkeypat
     assert result.exit_code == 2
     assert "does not pass `ppguide check`" in result.output and "virtual_computer_name: declared 2 times" in result.output
     assert not out.exists()
+    listed = runner.invoke(cli.app, ["products"], env={"COLUMNS": "300"})
+    assert listed.exit_code == 1 and "does not pass `ppguide check`" in listed.output and "jmss" in listed.output
 
 
 def test_search_path_adds_a_product_and_overrides_a_built_in(tmp_path, monkeypatch):

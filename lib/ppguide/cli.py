@@ -49,10 +49,18 @@ def _fail(exc: PpguideError) -> None:
 def products() -> None:
     """List the products ppguide knows."""
     t = Table("id", "product", "guide section", "lines")
+    broken = False
     for pid in product_ids():
-        p = load(pid)
+        try:
+            p = load(pid)
+        except PpguideError:
+            broken = True
+            t.add_row(pid, "[red]does not pass `ppguide check`[/red]", "", "")
+            continue
         t.add_row(pid, p.title, p.section, f"{p.lines[0]}-{p.lines[1]}")
     out.print(t)
+    if broken:
+        raise typer.Exit(1)
 
 
 @app.command()
