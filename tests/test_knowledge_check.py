@@ -181,6 +181,11 @@ def test_schema_faults_and_dangling_references(tmp_path):
     one_fault(path, "moon", "not a place")
     one_fault(path, "ghost", "names a service the product does not declare")
     one_fault(path, "no_such_parameter", "override")
+    data["parameters"][0]["default"] = "new"
+    data["checks"][0]["params"] = []
+    path = write(tmp_path, data)
+    one_fault(path, "scenario", "default 'new' is not one of its choices")
+    one_fault(path, data["checks"][0]["id"], "error check must name")
 
 
 def test_a_file_not_named_after_its_product(tmp_path):

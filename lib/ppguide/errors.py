@@ -65,7 +65,7 @@ class KnowledgeFault:
     what: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.name}: {self.what}"
+        return " ".join(f"{self.file}: {self.name}: {self.what}".split("\n"))   # one fault, one line
 
 
 class KnowledgeError(PpguideError):

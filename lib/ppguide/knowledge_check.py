@@ -15,7 +15,8 @@
   or `source` on an artifact kind that ignores it, `artifact` on a step that has `commands`;
 - references to what does not exist: a service key in the script, an erratum named by a literal or a check's
   parameter, a place (data/places.yaml), a registry group, a `for_each` list, a product in `script.after`,
-  and a file whose name is not its product's id.
+  a file whose name is not its product's id; a default outside its parameter's choices, an error check that
+  names no parameter.
 """
 from __future__ import annotations
 
@@ -277,7 +278,12 @@ class _Checker:
                             [(f"artifacts[{a.path}].place", a.place) for a in p.artifacts]:
             if place not in places:
                 self.fault(place, f"{where} is not a place of data/places.yaml ({', '.join(places)})")
+        for x in p.parameters:
+            if x.choices is not None and x.default is not None and x.default not in x.choices:
+                self.fault(x.name, f"its default {x.default!r} is not one of its choices {x.choices}")
         for c in p.checks:
+            if c.level == "error" and not c.params:
+                self.fault(c.id, "an error check must name in params the parameters it rejects")
             for name in c.params:
                 if name not in self.params:
                     self.fault(name, f"checks[{c.id}].params names a parameter the product does not declare")
