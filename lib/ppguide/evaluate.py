@@ -120,7 +120,8 @@ def _files(product: Product, ctx: dict[str, Any]) -> list[File]:
             continue
         items = list(enumerate(ctx[art.for_each])) if art.for_each else [(None, None)]
         for index, item in items:
-            local = dict(ctx, **dict(zip(ARTIFACT_NAMES, (item, index))))
+            local = dict(ctx)
+            local.update(zip(ARTIFACT_NAMES, (item, index)))
             files.append(File(expressions.render(art.path, local), art.role, art.place, art.encoding,
                               _artifact_content(product, art, local)))
     return files

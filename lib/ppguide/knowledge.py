@@ -5,6 +5,10 @@ its start/stop script, registry edits, keys to synchronise, the checklist of
 steps per place, the checks that turn facts into warnings or refusals, the
 computed values, the artifacts it emits and the guide's errata that concern it.
 Every literal taken from the guide is a `Cited` string ("VALUE @L123").
+
+This module is the schema and the loader: which file defines a product (PPGUIDE_PROCEDURES folders first,
+then the built-in ones), read once per file. What a file must satisfy beyond its schema (names, scenarios,
+templates, references) is knowledge_check's, run by load_file before a product is handed out.
 """
 from __future__ import annotations
 
