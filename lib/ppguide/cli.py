@@ -50,10 +50,31 @@ def _engine(engine: str) -> str:
 def products() -> None:
     """List the products ppguide knows."""
     t = Table("id", "product", "guide section", "lines")
+    broken = False
     for pid in product_ids():
-        p = load(pid)
+        try:
+            p = load(pid)
+        except PpguideError:
+            broken = True
+            t.add_row(pid, "[red]does not pass `ppguide check`[/red]", "", "")
+            continue
         t.add_row(pid, p.title, p.section, f"{p.lines[0]}-{p.lines[1]}")
     out.print(t)
+    if broken:
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(paths: list[Path] = typer.Argument(None, help="knowledge files or folders; none: every product ppguide finds")) -> None:
+    """Check knowledge files: print one line per fault (file: name: what is wrong), exit 1 when there is any."""
+    from .knowledge_check import check as check_files
+    files, faults = check_files(paths or None)
+    for fault in faults:
+        typer.echo(str(fault))
+    if faults:
+        typer.echo(f"{len(faults)} faults in {len({f.file for f in faults})} of {len(files)} knowledge files")
+        raise typer.Exit(1)
+    typer.echo(f"{len(files)} knowledge files, no faults")
 
 
 @app.command()

@@ -67,11 +67,32 @@ class UnknownProductError(PpguideError):
         )
 
 
-class KnowledgeError(PpguideError):
-    """A procedures/*.yaml or data/* file is malformed (a bug in the knowledge, not in the input)."""
+@dataclass(frozen=True)
+class KnowledgeFault:
+    """One fault of a knowledge file: the file, the offending name, what is wrong with it."""
 
-    def __init__(self, where: str, what: str):
-        super().__init__(f"knowledge file {where}: {what}", f"ナレッジファイル {where}: {what}")
+    file: str
+    name: str
+    what: str
+
+    def __str__(self) -> str:
+        return " ".join(f"{self.file}: {self.name}: {self.what}".split("\n"))   # one fault, one line
+
+
+class KnowledgeError(PpguideError):
+    """A procedures/*.yaml or data/* file is malformed (a bug in the knowledge, not in the input).
+
+    `faults` holds what `ppguide check` reports for the file, one fault a line.
+    """
+
+    def __init__(self, where: str, what: str | None = None, faults: list[KnowledgeFault] | None = None):
+        self.faults = list(faults or [])
+        if what is None:
+            lines = "\n".join(f"  - {f}" for f in self.faults)
+            super().__init__(f"knowledge file {where} does not pass `ppguide check` ({len(self.faults)} faults):\n{lines}",
+                             f"ナレッジファイル {where} に誤りがあります (`ppguide check`、{len(self.faults)} 件):\n{lines}")
+        else:
+            super().__init__(f"knowledge file {where}: {what}", f"ナレッジファイル {where}: {what}")
 
 
 class OutputError(PpguideError):

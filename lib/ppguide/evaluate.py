@@ -13,16 +13,26 @@ from .params import validate
 from .scripts import for_product
 
 
+#: The names the engine itself puts into the context, besides the product's parameters, constants and values,
+#: in the order context() sets them: services' `when` see product_id; values see services too (and the values
+#: before them); checks, steps, artifacts, registry values and errata see script too (products with a script).
+#: `ppguide check` (knowledge_check) takes its list of declared names from here and from expressions.ENV.globals.
+RESERVED = ("product_id", "services", "script")
+#: Names an artifact with `for_each` adds for its path and template: the entry and its position.
+ARTIFACT_NAMES = ("item", "index")
+
+
 def context(product: Product, params: dict[str, Any]) -> dict[str, Any]:
     """Parameters, the services that apply, and the computed values, by name."""
+    product_id, services, script = RESERVED
     ctx = dict(params)
-    ctx["product_id"] = product.id
     ctx.update(product.constants)
-    ctx["services"] = [s for s in product.services if expressions.holds(s.when, ctx)]
+    ctx[product_id] = product.id
+    ctx[services] = [s for s in product.services if expressions.holds(s.when, ctx)]
     for v in product.values:
         ctx[v.name] = expressions.value(v.expr, ctx)
     if product.script:
-        ctx["script"] = for_product(product, ctx)
+        ctx[script] = for_product(product, ctx)
     return ctx
 
 
@@ -110,7 +120,8 @@ def _files(product: Product, ctx: dict[str, Any]) -> list[File]:
             continue
         items = list(enumerate(ctx[art.for_each])) if art.for_each else [(None, None)]
         for index, item in items:
-            local = dict(ctx, item=item, index=index)
+            local = dict(ctx)
+            local.update(zip(ARTIFACT_NAMES, (item, index)))
             files.append(File(expressions.render(art.path, local), art.role, art.place, art.encoding,
                               _artifact_content(product, art, local)))
     return files

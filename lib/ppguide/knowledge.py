@@ -5,22 +5,46 @@ its start/stop script, registry edits, keys to synchronise, the checklist of
 steps per place, the checks that turn facts into warnings or refusals, the
 computed values, the artifacts it emits and the guide's errata that concern it.
 Every literal taken from the guide is a `Cited` string ("VALUE @L123").
+
+This module is the schema and the loader: which file defines a product (PPGUIDE_PROCEDURES folders first,
+then the built-in ones), read once per file. What a file must satisfy beyond its schema (names, scenarios,
+templates, references) is knowledge_check's, run by load_file before a product is handed out.
 """
 from __future__ import annotations
 
+import os
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from .cited import Cited
 from .errors import KnowledgeError, UnknownProductError
 
-ROOT = Path(__file__).resolve().parents[2]
-PROCEDURES = ROOT / "procedures"
-DATA = ROOT / "data"
+
+def _builtin(folder: str) -> Path:
+    """A folder of the built-in knowledge (procedures, data).
+
+    The wheel ships the project's top-level folders inside the package (pyproject.toml maps them to
+    ppguide/procedures and ppguide/data), so an installed ppguide finds them next to its modules. A source
+    checkout run with PYTHONPATH=lib has no such folders in lib/ppguide: there they stand beside lib/.
+    """
+    packaged = resources.files(__package__) / folder
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return CHECKOUT / folder
+
+
+#: The source checkout this module sits in (lib/ppguide/..): notebooks, docs and mkdocs.yml live there.
+#: Only development tools (notebook and site generation, tests) use it; knowledge is found through _builtin.
+ROOT = CHECKOUT = Path(__file__).resolve().parents[2]
+PROCEDURES = _builtin("procedures")
+DATA = _builtin("data")
+#: Environment variable naming further knowledge folders (separated like PATH), searched before PROCEDURES.
+SEARCH_VARIABLE = "PPGUIDE_PROCEDURES"
 
 SCENARIOS = ("fresh", "failover_ready", "update", "uninstall")
 
@@ -197,28 +221,6 @@ class Product(_Strict):
     tables: list[Table] = []
     errata: list[Erratum] = []
 
-    @model_validator(mode="after")
-    def _consistent(self):
-        names = [p.name for p in self.parameters]
-        if len(set(names)) != len(names):
-            raise ValueError("parameter names repeat")
-        keys = {s.key for s in self.services}
-        if self.script:
-            used = [a.load for a in self.script.start + self.script.stop if a.load] + \
-                   [a.kill for a in self.script.start + self.script.stop if a.kill and a.kill != "all"] + self.script.first
-            missing = [k for k in used if k not in keys]
-            if missing:
-                raise ValueError(f"script uses unknown services {missing}")
-        ids = {e.id for e in self.errata}
-        for lit in self.cited():
-            if lit.erratum and lit.erratum not in ids:
-                raise ValueError(f"literal {lit!r} names unknown erratum {lit.erratum!r}")
-        places = load_places()
-        for where in [s.place for s in self.steps] + [a.place for a in self.artifacts]:
-            if where not in places:
-                raise ValueError(f"unknown place {where!r}; data/places.yaml lists {sorted(places)}")
-        return self
-
     def param(self, name: str) -> Param:
         return next(p for p in self.parameters if p.name == name)
 
@@ -248,17 +250,50 @@ def load_places() -> dict[str, Text]:
     return {k: Text(**v) for k, v in raw["places"].items()}
 
 
+def search_path() -> list[Path]:
+    """The knowledge folders, first match wins: those of PPGUIDE_PROCEDURES in order, then the built-in one."""
+    extra = [Path(d) for d in os.environ.get(SEARCH_VARIABLE, "").split(os.pathsep) if d]
+    return extra + [PROCEDURES]
+
+
+def knowledge_files() -> dict[str, Path]:
+    """Product id -> the file that defines it (a file in an earlier folder overrides a later one's)."""
+    found: dict[str, Path] = {}
+    for folder in reversed(search_path()):
+        for path in sorted(folder.glob("*.yaml")):
+            found[path.stem] = path.resolve()
+    return dict(sorted(found.items()))
+
+
 def product_ids() -> list[str]:
-    return sorted(p.stem for p in PROCEDURES.glob("*.yaml"))
+    return list(knowledge_files())
+
+
+def shown(path: Path) -> str:
+    """A knowledge file's name in messages: relative to the working folder when below it."""
+    path = Path(path).resolve()
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @cache
+def load_file(path: Path) -> Product:
+    """The product a knowledge file defines, checked (KnowledgeError lists every fault). Cached by resolved path."""
+    from .knowledge_check import check_file   # the checks need the engine, which needs this module
+    product, faults = check_file(path)
+    if faults:
+        raise KnowledgeError(shown(path), faults=faults)
+    return product
+
+
 def load(product_id: str) -> Product:
-    known = product_ids()
-    if product_id not in known:          # an id from the list, never a path
-        raise UnknownProductError(product_id, known)
-    path = PROCEDURES / f"{product_id}.yaml"
-    try:
-        return Product.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except ValidationError as exc:
-        raise KnowledgeError(str(path.relative_to(ROOT)), str(exc)) from None
+    """The checked knowledge of `product_id`, from the first folder of the search path that has it."""
+    path = knowledge_files().get(product_id)
+    if path is None:
+        raise UnknownProductError(product_id, product_ids())
+    return load_file(path)
+
+
+load.cache_clear = load_file.cache_clear   # for callers that edit a knowledge file in place

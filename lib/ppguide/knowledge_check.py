@@ -1,0 +1,343 @@
+"""`ppguide check`: what a knowledge file must satisfy beyond its schema, checked when it loads.
+
+`check_file` reads a procedures/*.yaml file and returns the product with every fault found, one
+`KnowledgeFault` (file, offending name, what is wrong) each:
+
+- YAML that does not parse, a key given twice in one mapping, anything the schema (knowledge.py) rejects;
+- a name declared twice across parameters, constants, values and the names the engine reserves
+  (evaluate.RESERVED, evaluate.ARTIFACT_NAMES, the jinja globals such as version, winpath, broadcast);
+- an expression or template that does not compile (reported with the field, never as a traceback), or that
+  uses a name nobody declares, or one the engine has not computed yet where it is used (a value's expression
+  sees only the values before it; services and script actions do not see `script`);
+- a value compared with a choice parameter (`scenario == 'updte'`) that is not one of its choices;
+- a scenario on a step, artifact or script that the product's `scenario` parameter does not declare;
+- a field that has no effect for its kind: `skip_rest_on_error` on an action that is not `run`, `template`
+  or `source` on an artifact kind that ignores it, `artifact` on a step that has `commands`;
+- references to what does not exist: a service key in the script, an erratum named by a literal or a check's
+  parameter, a place (data/places.yaml), a registry group, a `for_each` list, a product in `script.after`,
+  a file whose name is not its product's id; a default outside its parameter's choices, an error check that
+  names no parameter.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.parser import Parser
+from pydantic import ValidationError
+
+from . import evaluate, expressions
+from .errors import KnowledgeFault
+from .knowledge import Product, knowledge_files, load_places, shown
+
+#: Kinds of artifact whose content is built from `template`, and how (a text template or an expression).
+TEMPLATE_KINDS = {"text": "template", "commands": "template", "csv": "expression", "timeline": "expression"}
+SOURCE_KINDS = ("registry", "sync-registry")
+SYNC_SOURCES = ("add", "remove")
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML that remembers a key given twice in one mapping (safe_load keeps the last one silently)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.repeated: list[tuple[str, int]] = []
+
+    def construct_mapping(self, node, deep=False):
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    self.repeated.append((key_node.value, key_node.start_mark.line + 1))
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+def _read(path: Path) -> tuple[Any, list[tuple[str, int]]]:
+    loader = _Loader(path.read_text(encoding="utf-8"))
+    try:
+        return loader.get_single_data(), loader.repeated
+    finally:
+        loader.dispose()
+
+
+def _where(raw: Any, loc: tuple) -> str:
+    """A pydantic location as the reader finds it in the file: steps[acl].title.en rather than steps.12.title.en."""
+    out, node = "", raw
+    for part in loc:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            label = next((item[k] for k in ("id", "name", "key", "path") if isinstance(item, dict) and k in item), part)
+            out += f"[{label}]"
+            node = item
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(file)"
+
+
+def _schema_faults(file: str, raw: Any, exc: ValidationError) -> list[KnowledgeFault]:
+    faults = []
+    for e in exc.errors():
+        loc = tuple(e["loc"])
+        name = next((p for p in reversed(loc) if isinstance(p, str)), "") or _where(raw, loc)
+        faults.append(KnowledgeFault(file, name, f"{e['msg']} (at {_where(raw, loc)})"))
+    return faults
+
+
+# --- expressions and templates ---------------------------------------------------------------------------
+
+def _parse(text: str, kind: str) -> nodes.Template:
+    """The jinja AST of a template or an expression, with the unknown filters and tests that compiling it
+    would reject (checked on the tree: compiling every template would make loading several times slower)."""
+    env = expressions.ENV
+    if kind == "template":
+        tree = env.parse(text)
+    else:
+        parser = Parser(env, text, state="variable")
+        tree = nodes.Template([nodes.Output([parser.parse_expression()])], lineno=1)
+        if not parser.stream.eos:
+            token = parser.stream.current
+            raise TemplateSyntaxError(f"unexpected {token.value!r} after the expression", token.lineno)
+        tree.set_environment(env)
+    for node, known, what in [(n, env.filters, "filter") for n in tree.find_all(nodes.Filter)] + \
+                             [(n, env.tests, "test") for n in tree.find_all(nodes.Test)]:
+        if node.name not in known:
+            raise TemplateSyntaxError(f"no {what} named {node.name!r}", node.lineno)
+    return tree
+
+
+def _compared(tree: nodes.Template) -> Iterator[tuple[str, Any]]:
+    """(name, constant) for each `name == 'x'`, `name != 'x'`, `name in ['x', 'y']` in the tree (either side)."""
+    for cmp in tree.find_all(nodes.Compare):
+        for left, op in zip([cmp.expr] + [o.expr for o in cmp.ops], cmp.ops):
+            pairs = [(left, op.expr)] + ([(op.expr, left)] if op.op in ("eq", "ne") else [])
+            for name, other in pairs:
+                if not isinstance(name, nodes.Name):
+                    continue
+                if op.op in ("eq", "ne") and isinstance(other, nodes.Const):
+                    yield name.name, other.value
+                elif op.op in ("in", "notin") and isinstance(other, (nodes.List, nodes.Tuple)):
+                    yield from ((name.name, c.value) for c in other.items if isinstance(c, nodes.Const))
+                elif op.op in ("in", "notin") and isinstance(other, nodes.Const) and isinstance(other.value, (list, tuple)):
+                    yield from ((name.name, c) for c in other.value)
+
+
+class _Checker:
+    def __init__(self, path: Path, product: Product):
+        self.file, self.p = shown(path), product
+        self.path = path
+        self.faults: list[KnowledgeFault] = []
+        self.params = {x.name: x for x in product.parameters}
+        self.values = [v.name for v in product.values]
+        self.globals = sorted(expressions.ENV.globals)
+        product_id, services, script = evaluate.RESERVED
+        base = set(self.params) | set(product.constants) | set(self.globals) | {product_id}
+        self.scope_services = base
+        self.scope_script = base | {services} | set(self.values)
+        self.scope_full = self.scope_script | ({script} if product.script else set())
+        self.declared = self.scope_full | set(evaluate.RESERVED)
+        scenario = self.params.get("scenario")
+        self.scenarios = list(scenario.choices or []) if scenario else []
+
+    def fault(self, name: Any, what: str) -> None:
+        self.faults.append(KnowledgeFault(self.file, str(name), what))
+
+    # names ---------------------------------------------------------------------------------------------
+    def names(self) -> None:
+        declared = ([(x.name, "parameter") for x in self.p.parameters] + [(n, "constant") for n in self.p.constants]
+                    + [(n, "value") for n in self.values]
+                    + [(n, "name the engine reserves") for n in evaluate.RESERVED + evaluate.ARTIFACT_NAMES]
+                    + [(n, "function or jinja global") for n in self.globals])
+        # parameters repeat among themselves in the list; constants cannot (a mapping), values can
+        count = Counter(n for n, _ in declared)
+        for name, n in count.items():
+            if n > 1:
+                kinds = [k for m, k in declared if m == name]
+                self.fault(name, f"declared {n} times: as {' and as '.join(kinds)}; one would silently hide the other")
+
+    def expression(self, where: str, text: str | None, kind: str, scope: set[str]) -> None:
+        if text is None:
+            return
+        try:
+            tree = _parse(str(text), kind)
+        except TemplateSyntaxError as exc:
+            self.fault(where, f"{kind} error: {exc.message} (line {exc.lineno} of the {kind})")
+            return
+        for name, const in _compared(tree):     # before find_undeclared_variables, whose optimizer folds lists
+            param = self.params.get(name)
+            if param is not None and param.choices is not None and const not in param.choices:
+                self.fault(const, f"{where} compares {name} with {const!r}, which is not one of its choices {param.choices}")
+        # jinja reports a name `{% set %}` inside an `{% if %}` as undeclared (it may be unset when the branch is
+        # not taken); a name the template stores anywhere is its own, not the knowledge's
+        stored = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "store"}
+        for name in sorted(meta.find_undeclared_variables(tree) - scope - stored):
+            if name in self.declared:
+                self.fault(name, f"{where} uses it before the engine has computed it (not available there)")
+            else:
+                self.fault(name, f"{where} uses a name nobody declares (no parameter, constant, value or reserved name)")
+
+    def all_expressions(self) -> None:
+        p, full = self.p, self.scope_full
+        for s in p.services:
+            self.expression(f"services[{s.key}].when", s.when, "expression", self.scope_services)
+        for i, v in enumerate(p.values):
+            self.expression(f"values[{v.name}].expr", v.expr, "expression",
+                            self.scope_services | {evaluate.RESERVED[1]} | set(self.values[:i]))
+        if p.script:
+            for side in ("start", "stop"):
+                for i, a in enumerate(getattr(p.script, side)):
+                    self.expression(f"script.{side}[{i}].when", a.when, "expression", self.scope_script)
+                    self.expression(f"script.{side}[{i}].run", a.run, "template", self.scope_script)
+            for i, w in enumerate(p.script.stop_wrap):
+                self.expression(f"script.stop_wrap[{i}].when", w.when, "expression", self.scope_script)
+        for g, group in p.registry.items():
+            for i, v in enumerate(group.values):
+                self.expression(f"registry.{g}.values[{i}].when", v.when, "expression", full)
+                self.expression(f"registry.{g}.values[{i}].data", v.data, "template", full)
+        for c in p.checks:
+            self.expression(f"checks[{c.id}].when", c.when, "expression", full)
+            self.expression(f"checks[{c.id}].en", c.en, "template", full)
+            self.expression(f"checks[{c.id}].ja", c.ja, "template", full)
+        for s in p.steps:
+            self.expression(f"steps[{s.id}].when", s.when, "expression", full)
+            for field, text in [("title.en", s.title.en), ("title.ja", s.title.ja), ("artifact", s.artifact),
+                                ("commands", s.commands)] + ([("why.en", s.why.en), ("why.ja", s.why.ja)] if s.why else []):
+                self.expression(f"steps[{s.id}].{field}", text, "template", full)
+        for a in p.artifacts:
+            local = full | (set(evaluate.ARTIFACT_NAMES) if a.for_each else set())
+            self.expression(f"artifacts[{a.path}].when", a.when, "expression", full)
+            self.expression(f"artifacts[{a.path}].path", a.path, "template", local)
+            if a.kind in TEMPLATE_KINDS:
+                self.expression(f"artifacts[{a.path}].template", a.template, TEMPLATE_KINDS[a.kind], local)
+        for e in p.errata:
+            self.expression(f"errata[{e.id}].when", e.when, "expression", full)
+            self.expression(f"errata[{e.id}].emits", e.emits, "template", full)
+
+    # scenarios ------------------------------------------------------------------------------------------
+    def scenarios_listed(self) -> None:
+        listed = [(f"steps[{s.id}].scenarios", s.scenarios) for s in self.p.steps] + \
+                 [(f"artifacts[{a.path}].scenarios", a.scenarios) for a in self.p.artifacts] + \
+                 ([("script.scenarios", self.p.script.scenarios)] if self.p.script else [])
+        for where, scenarios in listed:
+            for s in scenarios or []:
+                if s not in self.scenarios:
+                    declares = (f"its scenario parameter declares {self.scenarios}" if self.scenarios
+                                else "the product declares no scenario parameter")
+                    self.fault(s, f"{where} lists a scenario the product does not declare ({declares})")
+
+    # fields without effect ------------------------------------------------------------------------------
+    def no_effect(self) -> None:
+        if self.p.script:
+            for side in ("start", "stop"):
+                for i, a in enumerate(getattr(self.p.script, side)):
+                    if "skip_rest_on_error" in a.model_fields_set and a.run is None:
+                        kind = "load" if a.load else "kill"
+                        self.fault("skip_rest_on_error", f"script.{side}[{i}] is a {kind} action: "
+                                   "skip_rest_on_error only has an effect with run")
+        for a in self.p.artifacts:
+            if a.template is not None and a.kind not in TEMPLATE_KINDS:
+                self.fault("template", f"artifacts[{a.path}] is of kind {a.kind}, which ignores template "
+                           f"(only {', '.join(TEMPLATE_KINDS)} use it)")
+            if a.template is None and a.kind in TEMPLATE_KINDS:
+                self.fault("template", f"artifacts[{a.path}] is of kind {a.kind}, which needs a template")
+            if a.source is not None and a.kind not in SOURCE_KINDS:
+                self.fault("source", f"artifacts[{a.path}] is of kind {a.kind}, which ignores source "
+                           f"(only {' and '.join(SOURCE_KINDS)} use it)")
+        for s in self.p.steps:
+            if s.artifact is not None and s.commands is not None:
+                self.fault("artifact", f"steps[{s.id}] has commands, whose file replaces artifact: artifact has no effect")
+
+    # references -----------------------------------------------------------------------------------------
+    def references(self) -> None:
+        p = self.p
+        if p.id != self.path.stem:
+            self.fault(p.id, f"the product id differs from the file name {self.path.name!r}: `ppguide run "
+                       f"{self.path.stem}` would load a product of another id")
+        keys = {s.key for s in p.services}
+        if p.script:
+            used = [(f"script.{side}[{i}]", a.load or a.kill) for side in ("start", "stop")
+                    for i, a in enumerate(getattr(p.script, side)) if a.load or (a.kill and a.kill != "all")]
+            used += [("script.first", k) for k in p.script.first]
+            for where, key in used:
+                if key not in keys:
+                    self.fault(key, f"{where} names a service the product does not declare (services: {sorted(keys)})")
+            known = set(knowledge_files()) | {f.stem for f in self.path.parent.glob("*.yaml")}
+            for other in p.script.after:
+                if other not in known:
+                    self.fault(other, "script.after names a product that no knowledge file defines")
+        errata = {e.id for e in p.errata}
+        for lit in p.cited():
+            if lit.erratum and lit.erratum not in errata:
+                self.fault(lit.erratum, f"literal {str(lit)!r} (@L{lit.line}) names an erratum the product does not record")
+        places = load_places()
+        for where, place in [(f"steps[{s.id}].place", s.place) for s in p.steps] + \
+                            [(f"artifacts[{a.path}].place", a.place) for a in p.artifacts]:
+            if place not in places:
+                self.fault(place, f"{where} is not a place of data/places.yaml ({', '.join(places)})")
+        for x in p.parameters:
+            if x.choices is not None and x.default is not None and x.default not in x.choices:
+                self.fault(x.name, f"its default {x.default!r} is not one of its choices {x.choices}")
+        for c in p.checks:
+            if c.level == "error" and not c.params:
+                self.fault(c.id, "an error check must name in params the parameters it rejects")
+            for name in c.params:
+                if name not in self.params:
+                    self.fault(name, f"checks[{c.id}].params names a parameter the product does not declare")
+        for e in p.errata:
+            if e.override and e.override not in self.params:
+                self.fault(e.override, f"errata[{e.id}].override names a parameter the product does not declare")
+        for a in p.artifacts:
+            if a.for_each and a.for_each not in self.params and a.for_each not in self.values:
+                self.fault(a.for_each, f"artifacts[{a.path}].for_each names no parameter or value")
+            if a.kind == "registry" and a.source not in p.registry:
+                self.fault(a.source, f"artifacts[{a.path}] needs source: one of the registry groups {sorted(p.registry)}")
+            if a.kind == "sync-registry" and a.source not in SYNC_SOURCES:
+                self.fault(a.source, f"artifacts[{a.path}] needs source: add or remove")
+
+    def run(self) -> list[KnowledgeFault]:
+        self.names()
+        self.all_expressions()
+        self.scenarios_listed()
+        self.no_effect()
+        self.references()
+        return self.faults
+
+
+def check_file(path: Path) -> tuple[Product | None, list[KnowledgeFault]]:
+    """The product `path` defines (None when it cannot be built) and every fault of the file."""
+    path = Path(path)
+    file = shown(path)
+    try:
+        raw, repeated = _read(path)
+    except OSError as exc:
+        return None, [KnowledgeFault(file, path.name, f"cannot be read: {exc.strerror or exc}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" (line {mark.line + 1})" if mark else ""
+        return None, [KnowledgeFault(file, path.name, f"is not valid YAML: {getattr(exc, 'problem', None) or exc}{at}")]
+    faults = [KnowledgeFault(file, key, f"given twice in one mapping (line {line}); YAML would keep only the last")
+              for key, line in repeated]
+    if not isinstance(raw, dict):
+        return None, faults + [KnowledgeFault(file, path.name, "must hold a mapping (id, title, parameters...)")]
+    try:
+        product = Product.model_validate(raw)
+    except ValidationError as exc:
+        return None, faults + _schema_faults(file, raw, exc)
+    return product, faults + _Checker(path, product).run()
+
+
+def check(paths: list[Path] | None = None) -> tuple[list[Path], list[KnowledgeFault]]:
+    """Check knowledge files: the given files, the *.yaml files of the given folders, or with none every file
+    of the search path (overridden built-in ones too). Returns the files checked and their faults."""
+    if not paths:
+        from .knowledge import search_path
+        paths = search_path()
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files += sorted(p.glob("*.yaml")) if p.is_dir() else [p]
+    faults = [f for file in files for f in check_file(file)[1]]
+    return files, faults
