@@ -10,6 +10,7 @@ import pytest
 from pytest_notebook.nb_regression import NBRegressionFixture
 
 from ppguide.knowledge import ROOT, load, product_ids
+from ppguide.examples import guide_example
 from ppguide.notebook_gen import build
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -44,7 +45,7 @@ def test_committed_notebook_is_current(pid):
 def test_notebook_outputs_regression(pid, tmp_path):
     """Executing the notebook again gives the stored outputs (execution counts and versions masked)."""
     fixture = NBRegressionFixture(
-        exec_timeout=300, exec_cwd=str(NOTEBOOKS),
+        exec_timeout=300, exec_cwd=str(NOTEBOOKS), exec_allow_errors=True,
         diff_ignore=("/metadata/language_info/version", "/metadata/kernelspec",
                      "/cells/*/execution_count", "/cells/*/outputs/*/execution_count",
                      "/cells/*/metadata/execution"),
@@ -56,7 +57,8 @@ def test_notebook_outputs_regression(pid, tmp_path):
 def test_papermill_run_writes_the_bundle(tmp_path):
     out = tmp_path / "bundle"
     papermill.execute_notebook(str(NOTEBOOKS / "servermanager.ipynb"), str(tmp_path / "o.ipynb"),
-                               parameters={"virtual_computer_name": "ESMSV01", "output_dir": str(out)},
+                               parameters=guide_example("servermanager") | {"virtual_computer_name": "ESMSV01",
+                                                                             "output_dir": str(out)},
                                progress_bar=False, cwd=str(tmp_path))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["values"]["manager_name"] == "mgr_ESMSV01"        # guide L601-606: mgr_ + virtual name

@@ -22,6 +22,10 @@ class PpguideError(Exception):
         self.en, self.ja = en, ja
         super().__init__(f"{en}\n{ja}")
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython shows this instead of a Python traceback: the message an engineer acts on."""
+        return [f"{type(self).__name__}: {self.en}", self.ja]
+
 
 @dataclass
 class Problem:
@@ -33,12 +37,17 @@ class Problem:
     expected_ja: str
     missing: bool = False
 
+    def shown(self) -> str:
+        """The given value as Python writes it (control characters escaped), cut short when long."""
+        text = repr(self.given)
+        return text if len(text) <= 200 else f"{text[:160]}... ({len(text)} characters)"
+
     def en(self) -> str:
-        given = "not given" if self.missing else f"given {self.given!r}"
+        given = "not given" if self.missing else f"given {self.shown()}"
         return f"parameter '{self.parameter}': {given}; expected {self.expected_en}"
 
     def ja(self) -> str:
-        given = "指定なし" if self.missing else f"指定値 {self.given!r}"
+        given = "指定なし" if self.missing else f"指定値 {self.shown()}"
         return f"パラメータ '{self.parameter}': {given}、期待される値: {self.expected_ja}"
 
 

@@ -22,9 +22,14 @@ def winpath(*parts: str) -> str:
     return "\\".join(str(p).strip("\\") if i else str(p).rstrip("\\") for i, p in enumerate(parts))
 
 
+def quoted(path: str) -> str:
+    """A path as one cmd.exe argument: in double quotes when it holds a separator (space ; , =) or ( )."""
+    return f'"{path}"' if set(str(path)) & set(" ;,=()\t") else str(path)
+
+
 ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
                            trim_blocks=True, lstrip_blocks=True, autoescape=False)
-ENV.globals.update(version=version, winpath=winpath)
+ENV.globals.update(version=version, winpath=winpath, quoted=quoted)
 
 
 def register(**functions: Any) -> None:

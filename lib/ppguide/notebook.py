@@ -4,9 +4,10 @@ Notebooks stay thin: every cell is one call into this module.
 """
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
@@ -17,6 +18,14 @@ from .evaluate import evaluate
 from .knowledge import load, load_places
 
 pd.set_option("display.max_colwidth", None)   # steps, reasons and errata are sentences: show them whole
+
+
+def _needs_bundle(show: Callable[..., Any]) -> Callable[..., Any]:
+    """A display cell shows nothing while there is no bundle (the parameters were refused above it)."""
+    @functools.wraps(show)
+    def shown(bundle: Bundle | None, *args: Any) -> Any:
+        return None if bundle is None else show(bundle, *args)
+    return shown
 
 # Parameters of the notebook itself (where to write, how to link), not of the product.
 NOTEBOOK_PARAMS = ("output_dir", "download_base")
@@ -45,18 +54,22 @@ def compose(group: dict[str, Any]) -> Bundle:
     return _compose(group)
 
 
+@_needs_bundle
 def group_table(bundle: Bundle) -> pd.DataFrame:
     """The products of a composed group and the parameters each received."""
     return pd.DataFrame([{"product": pid, "parameters": ", ".join(f"{k}={v}" for k, v in params.items())}
                          for pid, params in bundle.parameters["products"].items()]).set_index("product")
 
 
+@_needs_bundle
 def parameters_table(bundle: Bundle) -> pd.DataFrame:
     product = load(bundle.product)
-    return pd.DataFrame([{"parameter": p.name, "value": bundle.parameters[p.name], "type": p.type,
+    return pd.DataFrame([{"parameter": p.name, "value": bundle.parameters[p.name],
+                          "source": "default" if p.name in bundle.defaulted else "given", "type": p.type,
                           "help": p.help.en, "説明": p.help.ja} for p in product.parameters]).set_index("parameter")
 
 
+@_needs_bundle
 def checklist_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
     places = load_places()
     out: dict[str, pd.DataFrame] = {}
@@ -68,17 +81,20 @@ def checklist_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
     return out
 
 
+@_needs_bundle
 def values_table(bundle: Bundle) -> pd.DataFrame:
     helps = {v.name: v.help for v in load(bundle.product).values} if bundle.product != "group" else {}
     return pd.DataFrame([{"value": k, "result": v, "meaning": helps[k].en if k in helps else "",
                           "意味": helps[k].ja if k in helps else ""} for k, v in bundle.values.items()]).set_index("value")
 
 
+@_needs_bundle
 def warnings_table(bundle: Bundle) -> pd.DataFrame:
     return pd.DataFrame([{"id": w.id, "warning": w.en, "警告": w.ja, "guide lines": ", ".join(map(str, w.cite))}
                          for w in bundle.warnings], columns=["id", "warning", "警告", "guide lines"])
 
 
+@_needs_bundle
 def errata_table(bundle: Bundle) -> pd.DataFrame:
     return pd.DataFrame([{"product": e.get("product", bundle.product), "line": e["line"], "the guide says": e["guide"], "ppguide emits": e["emits"],
                           "why": e["why_en"], "certain": "yes" if e["certain"] else "no - check",
@@ -86,6 +102,7 @@ def errata_table(bundle: Bundle) -> pd.DataFrame:
                         columns=["product", "line", "the guide says", "ppguide emits", "why", "certain", "override"])
 
 
+@_needs_bundle
 def show_tables(bundle: Bundle) -> None:
     for t in bundle.tables:
         display(Markdown(f"**{t['title']['en']} / {t['title']['ja']}** (guide lines {', '.join(map(str, t['cite']))})"))
@@ -94,12 +111,14 @@ def show_tables(bundle: Bundle) -> None:
             display(Markdown(f"- {n['en']} / {n['ja']}"))
 
 
+@_needs_bundle
 def show_checklist(bundle: Bundle) -> None:
     for place, table in checklist_tables(bundle).items():
         display(Markdown(f"#### {place}"))
         display(table)
 
 
+@_needs_bundle
 def show_timelines(bundle: Bundle) -> None:
     """Files of role `timeline`: PNG pictures shown as images, CSV tables as tables."""
     import io
@@ -115,6 +134,7 @@ def show_timelines(bundle: Bundle) -> None:
             display(pd.read_csv(io.BytesIO(f.content), encoding="utf-8-sig" if f.encoding == "utf-8" else f.encoding))
 
 
+@_needs_bundle
 def show_files(bundle: Bundle, download_base: str = "") -> None:
     """Each emitted file, as Windows will read it, with a link to download it."""
     for f in bundle.files:
@@ -128,6 +148,7 @@ def show_files(bundle: Bundle, download_base: str = "") -> None:
             display(Markdown(f"```{lang}\n{f.text()}\n```"))
 
 
+@_needs_bundle
 def write(bundle: Bundle, output_dir: str) -> Path:
     out = bundle.write(output_dir)
     display(Markdown(f"Bundle written to `{output_dir}` ({len(bundle.files)} files + manifest.json)."))

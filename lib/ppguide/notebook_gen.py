@@ -36,7 +36,7 @@ def parameters_source(product: Product) -> str:
             help_en += f" (one of: {', '.join(map(str, p.choices))})"
         if p.required:
             example = guide_example(product.id).get(p.name)
-            help_en = "REQUIRED, a fact of your cluster. " + help_en + (f" (guide example: {example})" if example else "")
+            help_en += " (REQUIRED, a fact of your cluster" + (f"; guide example: {example})" if example else ")")
             help_en = help_en.replace("=", ":").replace("\n", " ")
         lines.append(f"{p.name}: {_pm_type(p)} = {p.default!r}  # {help_en}")
     lines.append(f"output_dir: str = {('out/' + product.id)!r}  # folder that receives the bundle")
@@ -59,7 +59,7 @@ def build(product: Product) -> nbformat.NotebookNode:
              f"`papermill notebooks/{pid}.ipynb out.ipynb -p NAME VALUE` (use `-r NAME VALUE` for text that "
              f"looks like a number) or, without a kernel, `ppguide run {pid} -p NAME=VALUE -o OUTDIR`.")
     cells = [new_markdown_cell(intro),
-             _cell("from ppguide import notebook as ppg\n\n_known = set(globals())", "setup"),
+             _cell("from ppguide import notebook as ppg\n\nbundle = None\n_known = set(globals())", "setup"),
              _cell(parameters_source(product), "parameters"),
              new_markdown_cell("## Checked parameters / パラメータ"),
              _cell(f"params = ppg.collect({pid!r}, globals(), _known)\n"
@@ -86,8 +86,6 @@ def build(product: Product) -> nbformat.NotebookNode:
 
 def build_compose() -> nbformat.NotebookNode:
     """notebooks/compose.ipynb: several products in one failover group, the group as the parameter."""
-    import yaml
-    example = yaml.safe_load((ROOT / "data" / "example-group.yaml").read_text(encoding="utf-8"))
     intro = ("# Composing a failover group\n\n"
              "Real clusters run several products in one failover group, with one start.bat and one stop.bat. "
              "Give the group as `group`: its `failover_group`, the `parameters` every product shares and the "
@@ -97,8 +95,9 @@ def build_compose() -> nbformat.NotebookNode:
              "Headless: `papermill notebooks/compose.ipynb out.ipynb -f group.yaml` (the file holds `group:`), "
              "or `ppguide compose GROUP.yaml -o OUTDIR`.")
     cells = [new_markdown_cell(intro),
-             _cell("from ppguide import notebook as ppg\n\n_known = set(globals())", "setup"),
-             _cell(f"group: dict = {example!r}  # the failover group: failover_group, parameters, products\n"
+             _cell("from ppguide import notebook as ppg\n\nbundle = None\n_known = set(globals())", "setup"),
+             _cell("group: dict = None  # REQUIRED: the failover group: failover_group, parameters, products "
+                   "(example: data/example-group.yaml)\n"
                    "output_dir: str = 'out/compose'  # folder that receives the bundle\n"
                    "download_base: str = ''  # prefix of the download links (empty: output_dir)", "parameters"),
              new_markdown_cell("## Products in the group / グループの製品"),
@@ -122,14 +121,18 @@ def _stable_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Run the notebook on its defaults so it is stored, and published, with its outputs.
+    """Run the notebook on its parameters cell so it is stored with its outputs.
+
+    The cluster's facts have no defaults, so the stored notebook shows the refusal that names each
+    missing fact; the cells after it show nothing until the facts are filled in.
 
     Volatile metadata (execution timings) is dropped so the same knowledge gives the same file.
     """
     from nbclient import NotebookClient
 
     _stable_ids(nb)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     return nb
