@@ -375,7 +375,7 @@ def test_bad_input_refused(case, tmp_path):
         assert name in named, (name, err.parameters)
         p: Problem = next(p for p in err.problems if name in p.parameter.split("+"))
         if name in case["parameters"] and "+" not in p.parameter:
-            assert repr(case["parameters"][name]) in p.en()
+            assert repr(case["parameters"][name])[:150] in p.en()   # long values are cut short
         assert "expected" in p.en() and "期待される値" in p.ja()
 
 

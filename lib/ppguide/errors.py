@@ -40,7 +40,7 @@ class Problem:
     def shown(self) -> str:
         """The given value as Python writes it (control characters escaped), cut short when long."""
         text = repr(self.given)
-        return text if len(text) <= 200 else f"{text[:160]}... ({len(text)} characters)"
+        return text if len(text) <= 400 else f"{text[:300]}... ({len(text)} characters)"
 
     def en(self) -> str:
         given = "not given" if self.missing else f"given {self.shown()}"
