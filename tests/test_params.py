@@ -188,7 +188,7 @@ def test_netbios_message_exact_english():
     assert err.en.split("\n") == [
         "Invalid parameters (nothing was written):",
         "  - parameter 'virtual_computer_name': given 'ESM PRO'; expected a computer (NetBIOS) name: "
-        "1-15 letters, digits, - or _, not digits only",
+        "1-15 letters, digits, - or _, not digits only, not a device name (CON, NUL...)",
     ]
 
 
@@ -197,7 +197,7 @@ def test_netbios_message_exact_japanese():
     assert err.ja.split("\n") == [
         "パラメータが不正です (何も出力していません):",
         "  - パラメータ 'nodes': 指定値 ['SERVER1', 'SERVER0123456789']、期待される値: "
-        "各要素が コンピュータ名 (NetBIOS 名): 英数字・- ・_ の 1～15 文字 (数字のみは不可) であること (要素 1 が不正)",
+        "各要素が コンピュータ名 (NetBIOS 名): 英数字・- ・_ の 1～15 文字 (数字のみ・デバイス名は不可) であること (要素 1 が不正)",
     ]
 
 

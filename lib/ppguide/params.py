@@ -104,18 +104,19 @@ def folder_name_problem(name: Any) -> str | None:
     return segment_problem(name)
 
 
-def _netbios(v: str) -> str:
-    if not (1 <= len(v) <= 15 and NAME_CHARS.fullmatch(v)) or v.isdigit():
-        raise _Reject("a computer (NetBIOS) name: 1-15 letters, digits, - or _, not digits only",
-                      "コンピュータ名 (NetBIOS 名): 英数字・- ・_ の 1～15 文字 (数字のみは不可)")
+def _name(v: str, longest: int, what_en: str, what_ja: str) -> str:
+    if not (1 <= len(v) <= longest and NAME_CHARS.fullmatch(v)) or v.isdigit() or v.upper() in RESERVED:
+        raise _Reject(f"{what_en}: 1-{longest} letters, digits, - or _, not digits only, not a device name (CON, NUL...)",
+                      f"{what_ja}: 英数字・- ・_ の 1～{longest} 文字 (数字のみ・デバイス名は不可)")
     return v
+
+
+def _netbios(v: str) -> str:
+    return _name(v, 15, "a computer (NetBIOS) name", "コンピュータ名 (NetBIOS 名)")
 
 
 def _groupname(v: str) -> str:
-    if not (1 <= len(v) <= 31 and NAME_CHARS.fullmatch(v)) or v.isdigit():
-        raise _Reject("a failover group name: 1-31 letters, digits, - or _, not digits only",
-                      "フェイルオーバーグループ名: 英数字・- ・_ の 1～31 文字 (数字のみは不可)")
-    return v
+    return _name(v, 31, "a failover group name", "フェイルオーバーグループ名")
 
 
 def _hostname(v: str) -> str:
