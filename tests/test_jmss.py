@@ -431,11 +431,12 @@ def test_two_way_has_no_start_script_and_no_service_settings():
 
 @pytest.mark.parametrize("params", [{}, {"system": "two-way", "cluster_link_option": True}])
 def test_uninstall(params):
-    """L2645-2669: client, sync registry, script lines, option, nodes, start group, delete data."""
+    """L2645-2669: client, sync registry, script lines, option, nodes, start group, delete data; the group is
+    stopped before the nodes are touched, since L2663 starts it again (sequencing rule 2)."""
     b = evaluate("jmss", params | {"scenario": "uninstall"})
     assert not {"start.bat", "stop.bat"} & {f.path for f in b.files}
     order = [s.id for s in b.steps]
-    assert order == ["uninstall-client", "uninstall-sync", "uninstall-script-lines"] + \
+    assert order == ["uninstall-client", "uninstall-sync", "uninstall-script-lines", "uninstall-stop-group"] + \
         (["uninstall-option"] if params else []) + ["uninstall-nodes", "uninstall-start-group", "uninstall-data"]
     removed = b.file("script-lines-to-remove.txt").text()
     assert ("jstop %ARMS_GROUPNAME%" in removed) == bool(params)

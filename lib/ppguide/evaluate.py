@@ -5,10 +5,11 @@ from typing import Any
 
 import pandas as pd
 
-from . import emit_bat, emit_reg, expressions, functions  # noqa: F401  (functions registers computations)
+from . import emit_bat, emit_reg, expressions, functions, sequencing  # noqa: F401  (functions registers computations)
 from .bundle import Bundle, File, StepOut
+from .checklist import checklist_md  # noqa: F401  (compose imports it from here)
 from .errors import Notice, ParameterError, Problem
-from .knowledge import Product, load, load_places
+from .knowledge import Product, load
 from .params import validate
 from .scripts import for_product
 
@@ -60,7 +61,7 @@ def _steps(product: Product, ctx: dict[str, Any]) -> tuple[list[StepOut], list[F
         steps.append(StepOut(n, step.id, step.place, title_en, title_ja,
                              expressions.render(why.en, ctx) if why else "",
                              expressions.render(why.ja, ctx) if why else "",
-                             list(step.gui), artifact, list(step.cite)))
+                             list(step.gui), artifact, list(step.cite), step.kind))
     return steps, files
 
 
@@ -116,26 +117,6 @@ def _files(product: Product, ctx: dict[str, Any]) -> list[File]:
     return files
 
 
-def checklist_md(b: Bundle) -> str:
-    places = load_places()
-    out = [f"# {b.title}: procedure checklist", "",
-           f"Guide section {b.section}, lines {b.lines[0]}-{b.lines[1]}. Scenario: {b.parameters.get('scenario', '-')}.", ""]
-    for place in dict.fromkeys(s.place for s in b.steps):
-        out += [f"## {places[place].en} / {places[place].ja}", "",
-                "| # | step | 手順 | why | GUI | file | guide lines |", "|---|---|---|---|---|---|---|"]
-        for s in (s for s in b.steps if s.place == place):
-            out.append(f"| {s.n} | {s.title_en} | {s.title_ja} | {s.why_en} | {' / '.join(s.gui)} | "
-                       f"{s.artifact or ''} | {', '.join(map(str, s.cite))} |")
-        out.append("")
-    if b.warnings:
-        out += ["## Warnings / 警告", ""] + [f"- **{w.id}**: {w.en} / {w.ja}" for w in b.warnings] + [""]
-    if b.errata:
-        out += ["## Guide errata that apply / 適用されるガイドの誤り", ""]
-        out += [f"- line {e['line']}: the guide says `{e['guide']}`; ppguide emits `{e['emits']}`. {e['why_en']}"
-                for e in b.errata] + [""]
-    return "\n".join(out)
-
-
 def prepare(product_id: str, given: dict[str, Any]) -> tuple[Product, dict[str, Any]]:
     """Validate `given`, compute the context and apply the refusing checks."""
     product = load(product_id)
@@ -154,6 +135,7 @@ def evaluate(product_id: str, given: dict[str, Any]) -> Bundle:
                "why_ja": e.why.ja, "certain": e.certain, "override": e.override}
               for e in product.errata if expressions.holds(e.when, ctx)]
     steps, step_files = _steps(product, ctx)
+    sequencing.enforce(product, ctx, steps)
     bundle = Bundle(product.id, product.title, product.section, product.lines, params,
                     values={v.name: ctx[v.name] for v in product.values},
                     warnings=warnings, errata=errata, steps=steps,
