@@ -7,6 +7,8 @@ appear in any emitted file.
 """
 from __future__ import annotations
 
+import re
+
 import configparser
 import subprocess
 import sys
@@ -53,7 +55,6 @@ BROKEN = {
     2005: "JMSSDVSF",                     # armlog text, also L2028, L2066
     2102: "JMSSDVSU",
     2025: "jmslksv",                      # also L2063, L2099
-    2097: "JMSSVDOWN",                    # label of the fourth branch only, also L2100
     1918: "ARMBICAST",                    # also L1923 and the comments
     1436: "ESM/PRO/JMSS",                 # also L1428, L1434, L1437
     1306: "ファイルオーバー",
@@ -519,6 +520,18 @@ def test_every_broken_form_is_a_recorded_erratum():
     for line, fragment in BROKEN.items():
         assert normalise(fragment) in normalise(guide[line - 1]), line
         assert line in recorded, line
+
+
+def test_fourth_branch_label_is_consistent_so_not_an_erratum():
+    """L2097 GOTO JMSSVDOWN4 and L2100 :JMSSVDOWN4 agree (only the spelling differs from JMSSSVDOWN1-3 at
+    L1992-2064): the guide's sample runs, so it is no erratum; ppguide's labels follow one pattern anyway."""
+    guide = (Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_68f8a06b3ca39699.txt").read_text("utf-8").split("\n")
+    assert guide[2097 - 1].strip() == "GOTO JMSSVDOWN4" and guide[2100 - 1].strip() == ":JMSSVDOWN4"
+    assert "jmssvdown4-label" not in {e.id for e in load("jmss").errata}
+    stop = evaluate("jmss", {"japi_jmgc": True}).file("stop.bat").text()
+    assert "JMSSVDOWN" not in stop
+    labels = set(re.findall(r"^:(JMSS\w*DOWN\w*)", stop, re.M))
+    assert labels == {"JMSSSVDOWN_N", "JMSSSVDOWN_F"}      # one pattern, one label per branch
 
 
 def test_errata_apply_to_their_variant():

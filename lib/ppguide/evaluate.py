@@ -131,7 +131,7 @@ def evaluate(product_id: str, given: dict[str, Any]) -> Bundle:
     params = {p.name: ctx[p.name] for p in product.parameters}
     warnings = [Notice(c.id, expressions.render(c.en, ctx), expressions.render(c.ja, ctx), list(c.cite))
                 for c in product.checks if c.level == "warning" and expressions.holds(c.when, ctx)]
-    errata = [{"id": e.id, "line": e.line, "guide": e.guide, "emits": expressions.render(e.emits, ctx), "why_en": e.why.en,
+    errata = [{"id": e.id, "kind": e.kind, "line": e.line, "guide": e.guide, "emits": expressions.render(e.emits, ctx), "why_en": e.why.en,
                "why_ja": e.why.ja, "certain": e.certain, "override": e.override}
               for e in product.errata if expressions.holds(e.when, ctx)]
     steps, step_files = _steps(product, ctx)

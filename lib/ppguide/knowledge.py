@@ -161,8 +161,18 @@ class Artifact(_Strict):
     for_each: str | None = None   # a list parameter: one file per entry (`item`, `index` in templates)
 
 
+ErratumKind = Literal["guide-error", "transcription", "ambiguity"]
+
+
 class Erratum(_Strict):
+    """A place where the guide's text cannot be copied as it stands.
+
+    kind: guide-error (the guide itself is wrong), transcription (lost or garbled in the text
+    conversion: stray spaces, footnote marks, lost figures, underline or shading), ambiguity (the
+    guide can be read two ways; the choice is a parameter or a warning).
+    """
     id: str
+    kind: ErratumKind
     line: int
     guide: str                    # what the guide says, exactly as it stands on the line
     emits: str                    # what ppguide emits instead
