@@ -202,7 +202,7 @@ def test_unknown_parameter_message_exact():
     assert err.problems[0].en() == (
         "parameter 'node_ip': given '192.168.10.1'; expected one of the declared parameters: scenario, "
         "failover_ready_product, nodes, node_ips, switch_drive, install_dir, clusterpro_dir, serveragent_version, "
-        "clusterpro_version, data_mirroring, datamirroring_version, installed_products, winsock_wrapper")
+        "clusterpro_version, data_mirroring, datamirroring_version, installed_products, winsock_wrapper, server_os")
 
 
 def test_refusal_message_exact():
