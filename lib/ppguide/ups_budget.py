@@ -379,7 +379,7 @@ def _server_verdict(budget: ServerBudget, label: str, role: str, runtime: int) -
     tl = budget.timeline
     os_start = tl.at(EV_OS_START[0])
     return _verdict(label, role, runtime, budget.total_s, os_start, tl.case,
-                    "UPS output stop, (4) = (1) + (2) + (3)", "UPSの出力停止、④ = ① + ② + ③",
+                    "UPS output stop, (1) + (2) + (3): ppguide's reading of (4)", "UPSの出力停止、① + ② + ③ (④ の推定)",
                     "each server", "各サーバ",
                     f"It runs out before the cluster shutdown window ends at {os_start} s: the cluster and the OS "
                     f"lose power mid-shutdown.",
