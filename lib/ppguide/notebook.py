@@ -57,15 +57,13 @@ def parameters_table(bundle: Bundle) -> pd.DataFrame:
                           "help": p.help.en, "説明": p.help.ja} for p in product.parameters]).set_index("parameter")
 
 
-def checklist_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
+def checklist_table(bundle: Bundle) -> pd.DataFrame:
+    """Every step in the order to work them, with the place each is done at."""
     places = load_places()
-    out: dict[str, pd.DataFrame] = {}
-    for place in dict.fromkeys(s.place for s in bundle.steps):
-        rows = [{"#": s.n, "step": s.title_en, "手順": s.title_ja, "why": s.why_en, "GUI": " / ".join(s.gui),
-                 "file": s.artifact or "", "guide lines": ", ".join(map(str, s.cite))}
-                for s in bundle.steps if s.place == place]
-        out[f"{places[place].en} / {places[place].ja}"] = pd.DataFrame(rows).set_index("#")
-    return out
+    rows = [{"#": s.n, "place": places[s.place].en, "kind": s.kind, "step": s.title_en, "手順": s.title_ja,
+             "why": s.why_en, "GUI": " / ".join(s.gui), "file": s.artifact or "", "guide lines": ", ".join(map(str, s.cite))}
+            for s in bundle.steps]
+    return pd.DataFrame(rows, columns=["#", "place", "kind", "step", "手順", "why", "GUI", "file", "guide lines"]).set_index("#")
 
 
 def values_table(bundle: Bundle) -> pd.DataFrame:
@@ -80,10 +78,11 @@ def warnings_table(bundle: Bundle) -> pd.DataFrame:
 
 
 def errata_table(bundle: Bundle) -> pd.DataFrame:
-    return pd.DataFrame([{"product": e.get("product", bundle.product), "line": e["line"], "the guide says": e["guide"], "ppguide emits": e["emits"],
+    return pd.DataFrame([{"product": e.get("product", bundle.product), "line": e["line"], "kind": e["kind"],
+                          "the guide says": e["guide"], "ppguide emits": e["emits"],
                           "why": e["why_en"], "certain": "yes" if e["certain"] else "no - check",
                           "override": e["override"] or ""} for e in bundle.errata],
-                        columns=["product", "line", "the guide says", "ppguide emits", "why", "certain", "override"])
+                        columns=["product", "line", "kind", "the guide says", "ppguide emits", "why", "certain", "override"])
 
 
 def show_tables(bundle: Bundle) -> None:
@@ -95,9 +94,7 @@ def show_tables(bundle: Bundle) -> None:
 
 
 def show_checklist(bundle: Bundle) -> None:
-    for place, table in checklist_tables(bundle).items():
-        display(Markdown(f"#### {place}"))
-        display(table)
+    display(checklist_table(bundle))
 
 
 def show_timelines(bundle: Bundle) -> None:
