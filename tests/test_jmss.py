@@ -329,15 +329,21 @@ def test_synchronised_registry(params, keys):
 # --- folders and INI files --------------------------------------------------------------------------
 
 def test_folders_and_queue_copy_under_wine(wine):
-    """L1505-1517: MD the folders on the switch drive, XCOPY the local QUE folder with /S /E."""
+    """L1505-1517: MD the folders on the switch drive, XCOPY the local QUE folder with /S /E.
+    The switch drive is a Wine drive X: of its own: JMSS itself must stay on the local disk (L1277)."""
     drive_c = wine.prefix / "drive_c"
-    root = drive_c / "JMSS"
+    switch = wine.root / "switch-x"
+    switch.mkdir(exist_ok=True)
+    letter = wine.prefix / "dosdevices" / "x:"
+    if not letter.exists():
+        letter.symlink_to(switch)
+    root = switch / "JMSS"
     inst = drive_c / "ppg" / "jmss inst"
     for p in (root, inst):
         subprocess.run(["rm", "-rf", str(p)], check=True)
     (inst / "QUE" / "SUB").mkdir(parents=True)
     (inst / "QUE" / "SUB" / "q.dat").write_bytes(b"queue")
-    b = evaluate("jmss", {"switch_drive": "C:", "install_dir": r"C:\ppg\jmss inst", "enterprise_edition": True})
+    b = evaluate("jmss", {"switch_drive": "X:", "install_dir": r"C:\ppg\jmss inst", "enterprise_edition": True})
     step = next(s for s in b.steps if s.id == "folders-active")
     assert step.place == "active"
     folder = wine.lay_out({f.path: f.content for f in b.files})
