@@ -36,10 +36,11 @@ def tools_note(ctx: dict[str, Any], commands: str, sets_start_types: bool = Fals
     if not (uses_sc or uses_reg):
         return None
     nt = os_name in NT4
-    kit_en = "the Windows NT 4.0 Resource Kit" if nt else "the Windows 2000 Support Tools"
-    kit_ja = "Windows NT 4.0 リソースキット" if nt else "Windows 2000 サポートツール"
+    kit_en = "the Windows NT Resource Kit" if nt else "the Windows 2000 Support Tools"
+    kit_ja = "Windows NT リソースキット" if nt else "Windows 2000 サポートツール"
     tools = " and ".join(t for t, used in (("sc.exe", uses_sc), ("reg.exe", uses_reg)) if used)
-    en = [f"{os_name}: {tools} come only with {kit_en}; without them"]
+    both = uses_sc and uses_reg
+    en = [f"{os_name}: {tools} {'come' if both else 'comes'} only with {kit_en}; without {'them' if both else 'it'}"]
     ja = [f"{os_name} では {tools} は{kit_ja}にのみ含まれます。ない場合は"]
     if uses_sc:
         en.append("set each service's start type to 「手動」 in " +
