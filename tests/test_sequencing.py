@@ -152,3 +152,16 @@ def test_checklist_is_one_list_in_step_order():
 def test_every_step_declares_a_known_kind(pid):
     assert all(s.kind in KINDS for s in load(pid).steps)
     assert all(s.kind == "script-edit" for s in load(pid).steps if s.removes_lines)
+
+
+def test_group_checklist_names_the_product_of_each_step():
+    """A composed group lists the products' procedures one after the other; each row says whose step it is."""
+    import yaml
+
+    from ppguide.compose import compose
+    from ppguide.knowledge import ROOT
+    group = yaml.safe_load((ROOT / "data" / "example-group.yaml").read_text(encoding="utf-8"))
+    b = compose(group)
+    rows = re.findall(r"^\| ([a-z-]+) (\d+) \|", b.file("checklist.md").text(), re.M)
+    assert len(rows) == len(b.steps) and [p for p, _ in rows] == [s.product for s in b.steps]
+    assert all(e["product"] for e in b.manifest()["steps"])

@@ -47,12 +47,14 @@ class StepOut:
     artifact: str | None
     cite: list[int]
     kind: str = "other"
+    product: str = ""   # set in a composed group, whose list runs through several products' procedures
 
     def manifest_entry(self) -> dict[str, Any]:
         """The step as manifest.json lists it: its order, kind, place, title, guide lines and the files it uses."""
-        return {"n": self.n, "id": self.id, "kind": self.kind, "place": self.place,
-                "title": {"en": self.title_en, "ja": self.title_ja}, "guide_lines": list(self.cite),
-                "artifacts": [a.strip() for a in self.artifact.split(",")] if self.artifact else []}
+        entry = {"n": self.n, "id": self.id, "kind": self.kind, "place": self.place,
+                 "title": {"en": self.title_en, "ja": self.title_ja}, "guide_lines": list(self.cite),
+                 "artifacts": [a.strip() for a in self.artifact.split(",")] if self.artifact else []}
+        return {"product": self.product, **entry} if self.product else entry
 
 
 @dataclass

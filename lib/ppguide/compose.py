@@ -147,6 +147,7 @@ def compose(data: dict[str, Any]) -> Bundle:
                  errata=[dict(e, product=b.product) for b in bundles for e in b.errata])
     for b in bundles:
         for s in b.steps:
+            s.product = b.product
             s.artifact = s.artifact if s.artifact in ("start.bat", "stop.bat", "services.bat", "sync-registry.txt", None) \
                 else f"{b.product}/{s.artifact}"
         out.steps += b.steps
