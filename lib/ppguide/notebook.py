@@ -63,7 +63,11 @@ def checklist_table(bundle: Bundle) -> pd.DataFrame:
     rows = [{"#": s.n, "place": places[s.place].en, "kind": s.kind, "step": s.title_en, "手順": s.title_ja,
              "why": s.why_en, "GUI": " / ".join(s.gui), "file": s.artifact or "", "guide lines": ", ".join(map(str, s.cite))}
             for s in bundle.steps]
-    return pd.DataFrame(rows, columns=["#", "place", "kind", "step", "手順", "why", "GUI", "file", "guide lines"]).set_index("#")
+    columns = ["#", "place", "kind", "step", "手順", "why", "GUI", "file", "guide lines"]
+    if any(s.product for s in bundle.steps):          # a composed group: say whose step each row is
+        for row, s in zip(rows, bundle.steps):
+            row["#"] = f"{s.product} {s.n}"
+    return pd.DataFrame(rows, columns=columns).set_index("#")
 
 
 def values_table(bundle: Bundle) -> pd.DataFrame:
