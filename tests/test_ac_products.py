@@ -252,7 +252,9 @@ ERRORS = [
     ("ac-powerchute-plus", {"powerchute_version": "other"}, {"powerchute_version": "V5.1.1J"}, "pcp-version", ["powerchute_version"]),
     ("ac-pcbe", {"command_file_duration_s": 119}, {"command_file_duration_s": 120}, "command-file-covers-timeout",
      ["command_file_duration_s"]),
-    ("ac-pcbe", {"registered_job_s": 121}, {"registered_job_s": 120}, "command-file-covers-job", ["registered_job_s"]),
+    # L5406: the power-off job starts after the cluster stop, so the period covers timeout (120) + job, one after the other
+    ("ac-pcbe", {"registered_job_s": 60, "command_file_duration_s": 179}, {"registered_job_s": 60, "command_file_duration_s": 180},
+     "command-file-covers-job", ["registered_job_s"]),
     ("ac-pcbe", {"measured_os_shutdown_s": 300}, {"measured_os_shutdown_s": 299}, "os-time-exceeds-measured",
      ["power_off_delay_s", "measured_os_shutdown_s"]),
     ("ac-pcbe", {"pcbe_schedules": True}, {}, "pcbe-no-schedules", ["pcbe_schedules"]),
@@ -545,3 +547,19 @@ def test_calculators_page(tmp_path):
     page.write_text(text.replace("# Calculators", "# Calculators, edited"), encoding="utf-8")
     again = calculators_page(tmp_path).read_text(encoding="utf-8")
     assert again.startswith("# Calculators, edited") and again.count(GENERATED) == 1
+
+
+@pytest.mark.parametrize("enterprise,nodes,cluster_name", [(True, ["S1", "S2", "S3", "S4"], True),
+                                                           (False, ["S1", "S2"], False),
+                                                           (True, ["S1", "S2"], True)])
+def test_iups_gui_check_follows_the_guides_two_cases(enterprise, nodes, cluster_name):
+    """L3414-3415: 4 nodes with ESMPRO/AC Enterprise -> 「クラスタ名」 and the server list;
+    L3417-3418: 2 nodes, ESMPRO/AC only -> no 「クラスタ名」, the other server in 「クラスタ連携サーバ名」."""
+    b = evaluate("ac-iups", {"nodes": nodes, "ac_enterprise": enterprise, "public_ip": "192.168.10.1",
+                             "subnet_mask": "255.255.255.0",
+                             "ups": [{"name": f"U{i}", "role": "cluster_server", "feeds": n, "battery_runtime_s": 900}
+                                     for i, n in enumerate(nodes)]})
+    step = next(s for s in b.steps if s.id == "gui-connect")
+    assert ("「クラスタ名」 appears" in step.title_en) == cluster_name
+    assert ("no 「クラスタ名」" in step.title_en) == (not cluster_name)
+    assert ("no example of Enterprise on 2 nodes" in step.why_en) == (enterprise and len(nodes) == 2)

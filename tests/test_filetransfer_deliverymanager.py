@@ -446,3 +446,27 @@ def test_wine_ftsetcls_runs_once(wine):
     assert run_fresh(wine, folder, "unlink.bat").calls == ["FTSETCLS -u"]
     assert run_fresh(wine, folder, "unlink.bat").calls == []
     assert run_fresh(wine, folder, "link.bat").calls == ["FTSETCLS"]
+
+
+def test_wine_ftsetcls_unlinks_a_link_made_by_hand(wine):
+    """L2884: after the CLUSTERPRO client is removed, FTSetCls.exe -u runs once, whoever made the link."""
+    folder = wine.new_dir()
+    base = wine.windows_path(folder)
+    (folder / "ft").mkdir()
+    (folder / "ft" / "FTSetCls.exe").write_bytes(wine.standin.read_bytes())
+    unlink = evaluate("filetransfer", {"client_install_dir": base + r"\ft", "ftsetcls": "unlink"}).file("ftsetcls.bat").content
+    (folder / "unlink.bat").write_bytes(unlink)
+    assert run_fresh(wine, folder, "unlink.bat").calls == ["FTSETCLS -u"]      # no record of the hand-made link
+    assert run_fresh(wine, folder, "unlink.bat").calls == []                   # once only
+
+
+def test_wine_ftsetcls_reads_the_earlier_marker(wine):
+    """A link recorded by an earlier ppguide (ppguide-ftsetcls.done) is not made a second time (L2882: once)."""
+    folder = wine.new_dir()
+    base = wine.windows_path(folder)
+    (folder / "ft").mkdir()
+    (folder / "ft" / "FTSetCls.exe").write_bytes(wine.standin.read_bytes())
+    (folder / "ft" / "ppguide-ftsetcls.done").write_bytes(b"linked\r\n")
+    link = evaluate("filetransfer", {"client_install_dir": base + r"\ft"}).file("ftsetcls.bat").content
+    (folder / "link.bat").write_bytes(link)
+    assert run_fresh(wine, folder, "link.bat").calls == []

@@ -7,6 +7,8 @@ appear in any emitted file.
 """
 from __future__ import annotations
 
+import re
+
 import configparser
 import subprocess
 import sys
@@ -53,7 +55,6 @@ BROKEN = {
     2005: "JMSSDVSF",                     # armlog text, also L2028, L2066
     2102: "JMSSDVSU",
     2025: "jmslksv",                      # also L2063, L2099
-    2097: "JMSSVDOWN",                    # label of the fourth branch only, also L2100
     1918: "ARMBICAST",                    # also L1923 and the comments
     1436: "ESM/PRO/JMSS",                 # also L1428, L1434, L1437
     1306: "ファイルオーバー",
@@ -328,15 +329,21 @@ def test_synchronised_registry(params, keys):
 # --- folders and INI files --------------------------------------------------------------------------
 
 def test_folders_and_queue_copy_under_wine(wine):
-    """L1505-1517: MD the folders on the switch drive, XCOPY the local QUE folder with /S /E."""
+    """L1505-1517: MD the folders on the switch drive, XCOPY the local QUE folder with /S /E.
+    The switch drive is a Wine drive X: of its own: JMSS itself must stay on the local disk (L1277)."""
     drive_c = wine.prefix / "drive_c"
-    root = drive_c / "JMSS"
+    switch = wine.root / "switch-x"
+    switch.mkdir(exist_ok=True)
+    letter = wine.prefix / "dosdevices" / "x:"
+    if not letter.exists():
+        letter.symlink_to(switch)
+    root = switch / "JMSS"
     inst = drive_c / "ppg" / "jmss inst"
     for p in (root, inst):
         subprocess.run(["rm", "-rf", str(p)], check=True)
     (inst / "QUE" / "SUB").mkdir(parents=True)
     (inst / "QUE" / "SUB" / "q.dat").write_bytes(b"queue")
-    b = evaluate("jmss", {"switch_drive": "C:", "install_dir": r"C:\ppg\jmss inst", "enterprise_edition": True})
+    b = evaluate("jmss", {"switch_drive": "X:", "install_dir": r"C:\ppg\jmss inst", "enterprise_edition": True})
     step = next(s for s in b.steps if s.id == "folders-active")
     assert step.place == "active"
     folder = wine.lay_out({f.path: f.content for f in b.files})
@@ -431,11 +438,12 @@ def test_two_way_has_no_start_script_and_no_service_settings():
 
 @pytest.mark.parametrize("params", [{}, {"system": "two-way", "cluster_link_option": True}])
 def test_uninstall(params):
-    """L2645-2669: client, sync registry, script lines, option, nodes, start group, delete data."""
+    """L2645-2669: client, sync registry, script lines, option, nodes, start group, delete data; the group is
+    stopped before the nodes are touched, since L2663 starts it again (sequencing rule 2)."""
     b = evaluate("jmss", params | {"scenario": "uninstall"})
     assert not {"start.bat", "stop.bat"} & {f.path for f in b.files}
     order = [s.id for s in b.steps]
-    assert order == ["uninstall-client", "uninstall-sync", "uninstall-script-lines"] + \
+    assert order == ["uninstall-client", "uninstall-sync", "uninstall-script-lines", "uninstall-stop-group"] + \
         (["uninstall-option"] if params else []) + ["uninstall-nodes", "uninstall-start-group", "uninstall-data"]
     removed = b.file("script-lines-to-remove.txt").text()
     assert ("jstop %ARMS_GROUPNAME%" in removed) == bool(params)
@@ -518,6 +526,18 @@ def test_every_broken_form_is_a_recorded_erratum():
     for line, fragment in BROKEN.items():
         assert normalise(fragment) in normalise(guide[line - 1]), line
         assert line in recorded, line
+
+
+def test_fourth_branch_label_is_consistent_so_not_an_erratum():
+    """L2097 GOTO JMSSVDOWN4 and L2100 :JMSSVDOWN4 agree (only the spelling differs from JMSSSVDOWN1-3 at
+    L1992-2064): the guide's sample runs, so it is no erratum; ppguide's labels follow one pattern anyway."""
+    guide = (Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_68f8a06b3ca39699.txt").read_text("utf-8").split("\n")
+    assert guide[2097 - 1].strip() == "GOTO JMSSVDOWN4" and guide[2100 - 1].strip() == ":JMSSVDOWN4"
+    assert "jmssvdown4-label" not in {e.id for e in load("jmss").errata}
+    stop = evaluate("jmss", {"japi_jmgc": True}).file("stop.bat").text()
+    assert "JMSSVDOWN" not in stop
+    labels = set(re.findall(r"^:(JMSS\w*DOWN\w*)", stop, re.M))
+    assert labels == {"JMSSSVDOWN_N", "JMSSSVDOWN_F"}      # one pattern, one label per branch
 
 
 def test_errata_apply_to_their_variant():

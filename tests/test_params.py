@@ -206,7 +206,7 @@ def test_unknown_parameter_message_exact():
     assert err.problems[0].en() == (
         "parameter 'node_ip': given '192.168.10.1'; expected a declared parameter (did you mean 'node_ips'?): scenario, "
         "failover_ready_product, nodes, node_ips, switch_drive, install_dir, clusterpro_dir, serveragent_version, "
-        "clusterpro_version, data_mirroring, datamirroring_version, installed_products, winsock_wrapper")
+        "clusterpro_version, data_mirroring, datamirroring_version, installed_products, winsock_wrapper, server_os")
 
 
 def test_refusal_message_exact():

@@ -27,13 +27,24 @@ def test_services_bat_sets_every_service_manual():
 
 @pytest.mark.parametrize("dmi,trap", [(True, True), (False, True), (True, False), (False, False)])
 def test_optional_services_follow_the_footnotes(dmi, trap):
-    """(*1) no DMI alerts -> no Dmi Event Watcher; (*2) no trap redirection -> no Trap Redirection (L730-732)."""
+    """(*1) no DMI alerts -> no Dmi Event Watcher line; (*2) no trap redirection -> no Trap Redirection line
+    (L730-732). The footnotes concern the script only: all eight services are set to manual (L575-586)."""
     b = evaluate("servermanager", {"receive_dmi_alerts": dmi, "trap_redirection": trap})
-    expected = [s for s in GUIDE_SERVICES if (dmi or s != "DmiEventWatcher") and (trap or s != "EsmTrapRedirection")]
-    assert lines(b, "services.bat") == [f"sc config {s} start= demand" for s in expected]
+    assert lines(b, "services.bat") == [f"sc config {s} start= demand" for s in GUIDE_SERVICES]
     start = b.file("start.bat").text()
     assert ("DmiEventWatcher" in start) == dmi and ("EsmTrapRedirection" in start) == trap
     assert "(*" not in start and "(*" not in b.file("stop.bat").text()
+
+
+@pytest.mark.parametrize("dmi,trap", [(True, True), (False, False)])
+def test_uninstall_lists_all_eight_lines_whatever_the_options(dmi, trap):
+    """L791-800: the eight services to delete from the scripts (a line may be missing), watch ids L851-858."""
+    b = evaluate("servermanager", {"scenario": "uninstall", "receive_dmi_alerts": dmi, "trap_redirection": trap})
+    got = lines(b, "script-lines-to-remove.txt")
+    watch = ["id_Base", "id_Alert", "id_AM", "id_Dmi", "id_Cmd", "id_Rmap", "id_Trap", "id_SM"]
+    assert [l for l in got if l.startswith("ARMLOAD")] == \
+        [f"ARMLOAD.EXE {w} /S /M /WAIT 0 {s}" for w, s in zip(watch, GUIDE_SERVICES)]
+    assert [l for l in got if l.startswith("ARMKILL")] == [f"ARMKILL.EXE {w}" for w in watch]
 
 
 def test_manager_name_file_follows_the_rules():

@@ -262,6 +262,7 @@ def pcbe(**kw):
 
 def test_pcbe_ok_and_single_measurement_warning():
     assert pcbe() == []                                       # 120 >= 120 (L5628), 300 > 170 (L5507)
+    assert pcbe(registered_job_s=60, command_file_duration_s=180) == []    # 120 + 60: job after the cluster stop (L5406)
     (w,) = pcbe(measured_os_shutdown_s=170)
     assert "L5507" in w
 
@@ -271,6 +272,7 @@ def test_pcbe_ok_and_single_measurement_warning():
     ({"os_shutdown_time_s": 170}, ("os_shutdown_time_s", "measured_os_shutdown_s")),    # equal is not "exceed"
     ({"os_shutdown_time_s": 160}, ("os_shutdown_time_s", "measured_os_shutdown_s")),
     ({"registered_job_s": 200}, ("command_file_duration_s", "registered_job_s")),
+    ({"registered_job_s": 60, "command_file_duration_s": 179}, ("command_file_duration_s", "registered_job_s")),  # L5406
     ({"measured_os_shutdown_s": []}, ("measured_os_shutdown_s",)),
 ])
 def test_pcbe_violations(kw, names):

@@ -46,6 +46,15 @@ class StepOut:
     gui: list[str]
     artifact: str | None
     cite: list[int]
+    kind: str = "other"
+    product: str = ""   # set in a composed group, whose list runs through several products' procedures
+
+    def manifest_entry(self) -> dict[str, Any]:
+        """The step as manifest.json lists it: its order, kind, place, title, guide lines and the files it uses."""
+        entry = {"n": self.n, "id": self.id, "kind": self.kind, "place": self.place,
+                 "title": {"en": self.title_en, "ja": self.title_ja}, "guide_lines": list(self.cite),
+                 "artifacts": [a.strip() for a in self.artifact.split(",")] if self.artifact else []}
+        return {"product": self.product, **entry} if self.product else entry
 
 
 @dataclass
@@ -80,6 +89,7 @@ class Bundle:
             "errata": self.errata,
             "artifacts": [{"path": f.path, "role": f.role, "place": f.place, "encoding": f.encoding,
                            "sha256": f.sha256} for f in self.files],
+            "steps": [s.manifest_entry() for s in self.steps],
         }
 
     def manifest_bytes(self) -> bytes:

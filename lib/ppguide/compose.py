@@ -161,6 +161,7 @@ def compose(data: Any, where: str = "group") -> Bundle:
                  errata=[dict(e, product=b.product) for b in bundles for e in b.errata])
     for b in bundles:
         for s in b.steps:
+            s.product = b.product
             s.artifact = s.artifact if s.artifact in ("start.bat", "stop.bat", "services.bat", "sync-registry.txt", None) \
                 else f"{b.product}/{s.artifact}"
         out.steps += b.steps

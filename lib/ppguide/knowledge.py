@@ -135,8 +135,13 @@ class SyncKey(_Strict):
     shared: bool = False          # also used by other ESMPRO/BASE products
 
 
+StepKind = Literal["install", "update", "uninstall", "services", "sync-registry", "script-edit", "group-stop",
+                   "group-start", "monitor-pause", "registry", "files", "config", "gui", "check", "other"]
+
+
 class Step(_Strict):
     id: str
+    kind: StepKind                # what the step does; lib/ppguide/sequencing.py orders steps by it
     place: str
     title: Text
     why: Text | None = None
@@ -145,6 +150,7 @@ class Step(_Strict):
     gui: list[str] = []           # Japanese GUI labels exactly as the product shows them
     artifact: str | None = None   # path of the artifact this step uses
     commands: str | None = None   # jinja2 template of .bat lines for this step
+    removes_lines: bool = False   # script-edit: takes ARMLOAD lines out of the group's scripts
     cite: list[int]
 
 
@@ -179,8 +185,18 @@ class Artifact(_Strict):
     for_each: str | None = None   # a list parameter: one file per entry (`item`, `index` in templates)
 
 
+ErratumKind = Literal["guide-error", "transcription", "ambiguity"]
+
+
 class Erratum(_Strict):
+    """A place where the guide's text cannot be copied as it stands.
+
+    kind: guide-error (the guide itself is wrong), transcription (lost or garbled in the text
+    conversion: stray spaces, footnote marks, lost figures, underline or shading), ambiguity (the
+    guide can be read two ways; the choice is a parameter or a warning).
+    """
     id: str
+    kind: ErratumKind
     line: int
     guide: str                    # what the guide says, exactly as it stands on the line
     emits: str                    # what ppguide emits instead
@@ -212,6 +228,10 @@ class Product(_Strict):
     borrows: list[int] = []       # lines outside the product's section whose literals it cites (with reason in a comment)
     services: list[Service] = []
     script: Script | None = None
+    # Jinja2 expression: true when the failover group's script starts services that this product's
+    # install, update or uninstall may switch back to automatic (sequencing rule 1). Unset: the
+    # product has a script and the scenario is one of its script's scenarios.
+    group_started: str | None = None
     registry: dict[str, RegGroup] = {}
     sync_keys: list[SyncKey] = []
     values: list[Value] = []

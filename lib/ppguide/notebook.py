@@ -70,15 +70,17 @@ def parameters_table(bundle: Bundle) -> pd.DataFrame:
 
 
 @_needs_bundle
-def checklist_tables(bundle: Bundle) -> dict[str, pd.DataFrame]:
+def checklist_table(bundle: Bundle) -> pd.DataFrame:
+    """Every step in the order to work them, with the place each is done at."""
     places = load_places()
-    out: dict[str, pd.DataFrame] = {}
-    for place in dict.fromkeys(s.place for s in bundle.steps):
-        rows = [{"#": s.n, "step": s.title_en, "手順": s.title_ja, "why": s.why_en, "GUI": " / ".join(s.gui),
-                 "file": s.artifact or "", "guide lines": ", ".join(map(str, s.cite))}
-                for s in bundle.steps if s.place == place]
-        out[f"{places[place].en} / {places[place].ja}"] = pd.DataFrame(rows).set_index("#")
-    return out
+    rows = [{"#": s.n, "place": places[s.place].en, "kind": s.kind, "step": s.title_en, "手順": s.title_ja,
+             "why": s.why_en, "GUI": " / ".join(s.gui), "file": s.artifact or "", "guide lines": ", ".join(map(str, s.cite))}
+            for s in bundle.steps]
+    columns = ["#", "place", "kind", "step", "手順", "why", "GUI", "file", "guide lines"]
+    if any(s.product for s in bundle.steps):          # a composed group: say whose step each row is
+        for row, s in zip(rows, bundle.steps):
+            row["#"] = f"{s.product} {s.n}"
+    return pd.DataFrame(rows, columns=columns).set_index("#")
 
 
 @_needs_bundle
@@ -96,10 +98,11 @@ def warnings_table(bundle: Bundle) -> pd.DataFrame:
 
 @_needs_bundle
 def errata_table(bundle: Bundle) -> pd.DataFrame:
-    return pd.DataFrame([{"product": e.get("product", bundle.product), "line": e["line"], "the guide says": e["guide"], "ppguide emits": e["emits"],
+    return pd.DataFrame([{"product": e.get("product", bundle.product), "line": e["line"], "kind": e["kind"],
+                          "the guide says": e["guide"], "ppguide emits": e["emits"],
                           "why": e["why_en"], "certain": "yes" if e["certain"] else "no - check",
                           "override": e["override"] or ""} for e in bundle.errata],
-                        columns=["product", "line", "the guide says", "ppguide emits", "why", "certain", "override"])
+                        columns=["product", "line", "kind", "the guide says", "ppguide emits", "why", "certain", "override"])
 
 
 @_needs_bundle
@@ -113,9 +116,7 @@ def show_tables(bundle: Bundle) -> None:
 
 @_needs_bundle
 def show_checklist(bundle: Bundle) -> None:
-    for place, table in checklist_tables(bundle).items():
-        display(Markdown(f"#### {place}"))
-        display(table)
+    display(checklist_table(bundle))
 
 
 @_needs_bundle

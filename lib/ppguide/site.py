@@ -182,7 +182,7 @@ def both(en: str | None, ja: str | None) -> str:
 def _erratum_cells(e, anchor: bool) -> list[str]:
     """erratum and lines | the guide says | ppguide emits | why / 理由 | status."""
     ident = (f'<a id="erratum-{e.id}"></a>' if anchor else "") + code(e.id)
-    status = ["certain" if e.certain else "**not certain**: check on the system"]
+    status = [f"kind: {e.kind}", "certain" if e.certain else "**not certain**: check on the system"]
     if e.override:
         status.append(f"override: {code(e.override)}")
     if e.when:
@@ -303,8 +303,8 @@ def reference_page(product: Product) -> str:
                   lines(c.cite)] for c in p.checks])
 
     md += ["## Steps / 手順", "", "Every step of every scenario; a run keeps those whose scenario and condition hold.", ""]
-    md += table(["id", "place", "scenarios, condition", "step / 手順", "file", "guide lines"],
-                [[code(st.id), text(places[st.place].en),
+    md += table(["id", "kind", "place", "scenarios, condition", "step / 手順", "file", "guide lines"],
+                [[code(st.id), st.kind, text(places[st.place].en),
                   (", ".join(st.scenarios) if st.scenarios else "all") + (f"<br>{code(st.when)}" if st.when else ""),
                   both(st.title.en, st.title.ja),
                   code(st.artifact) if st.artifact else ("commands" if st.commands else ""), lines(st.cite)]
@@ -336,20 +336,36 @@ def errata_page(products: list[Product]) -> str:
     md = ["---", "hide:", "  - toc", "---", "",   # the table needs the width of the table of contents
           "# Guide errata / ガイドの誤り",
           "",
-          "Every place where the guide is wrong or ambiguous, for every product, sorted by product and guide line: "
-          "what the guide says, what ppguide emits instead, and why. *Not certain* marks a correction that the guide "
-          "alone cannot prove: check it on the real system, and use the override parameter where one exists. "
-          "`{{ ... }}` stands for a parameter or computed value of the product.",
+          "Every place where the guide cannot be copied as it stands, for every product, in three groups by kind, "
+          "then by product and guide line: what the guide says, what ppguide emits instead, and why. *Not certain* "
+          "marks a correction that the guide alone cannot prove: check it on the real system, and use the override "
+          "parameter where one exists. `{{ ... }}` stands for a parameter or computed value of the product.",
           "",
-          "ガイドの誤記・矛盾の一覧です (製品・行番号順)。「not certain」は現地での確認が必要な項目です。",
+          "ガイドの誤記・変換時の欠落・解釈が分かれる箇所の一覧です (種類別、製品・行番号順)。"
+          "「not certain」は現地での確認が必要な項目です。",
           ""]
-    rows = []
-    for p in sorted(products, key=lambda p: p.id):
-        for e in _sorted_errata(p):
-            rows.append([f"[{text(p.id)}](reference/{p.id}.md#erratum-{e.id})", *_erratum_cells(e, anchor=False)])
-    md += table(["product", *ERRATA_COLUMNS], rows)
-    md += [f"{len(rows)} errata in {len(products)} products.", ""]
+    total = 0
+    for kind, (title, intro) in ERRATA_KINDS.items():
+        rows = [[f"[{text(p.id)}](reference/{p.id}.md#erratum-{e.id})", *_erratum_cells(e, anchor=False)]
+                for p in sorted(products, key=lambda p: p.id) for e in _sorted_errata(p) if e.kind == kind]
+        total += len(rows)
+        md += [f"## {title}", "", intro, "", f"{len(rows)} errata.", ""]
+        md += table(["product", *ERRATA_COLUMNS], rows) if rows else ["*(none)*", ""]
+    md += [f"{total} errata in {len(products)} products.", ""]
     return "\n".join(md)
+
+
+ERRATA_KINDS = {
+    "guide-error": ("The guide is wrong / ガイドの誤り",
+                    "The printed guide itself says something that would fail or mislead if copied: typos in commands "
+                    "and names, contradictions, wrong arithmetic."),
+    "transcription": ("Lost in the text conversion / テキスト変換時の欠落",
+                      "The guide was right on paper, but its text lost something: figures, underline or shading, "
+                      "footnote marks glued to commands, stray spaces, screenshot text read wrongly."),
+    "ambiguity": ("The guide can be read two ways / 解釈が分かれる箇所",
+                  "Both readings are possible; ppguide states the one it takes, and the choice is a parameter or a "
+                  "warning of the bundle."),
+}
 
 
 def products_index(products: list[Product], examples: dict[str, dict[str, Any]]) -> str:

@@ -379,7 +379,7 @@ def _server_verdict(budget: ServerBudget, label: str, role: str, runtime: int) -
     tl = budget.timeline
     os_start = tl.at(EV_OS_START[0])
     return _verdict(label, role, runtime, budget.total_s, os_start, tl.case,
-                    "UPS output stop, (4) = (1) + (2) + (3)", "UPSの出力停止、④ = ① + ② + ③",
+                    "UPS output stop, (1) + (2) + (3): ppguide's reading of (4)", "UPSの出力停止、① + ② + ③ (④ の推定)",
                     "each server", "各サーバ",
                     f"It runs out before the cluster shutdown window ends at {os_start} s: the cluster and the OS "
                     f"lose power mid-shutdown.",
@@ -469,7 +469,8 @@ def check_pcbe_times(*, cluster_shutdown_timeout_s: int, command_file_duration_s
     * ``command_file_duration_s`` (「コマンドファイル実行所要時間」 / the
       command-file 「期間」) must be >= the AC power-failure cluster-shutdown
       timeout (L5628) and, when a registered job runs at power-failure
-      shutdown, cover that job too (L5622; combining both is our reading).
+      shutdown, cover the timeout and the job one after the other: the job
+      starts only once the cluster has stopped on that server (L5406, L5622).
     * ``os_shutdown_time_s`` (「OSのシャットダウンに必要な時間」, the power-off
       delay) must exceed every measured OS shutdown time (L5507).
     """
@@ -488,11 +489,13 @@ def check_pcbe_times(*, cluster_shutdown_timeout_s: int, command_file_duration_s
                    "a PCBE command-file duration of at least the AC power-failure cluster-shutdown "
                    "timeout (guide L5628)",
                    "PCBE のコマンドファイルの期間が ESMPRO/AC の「停電時のクラスタシャットダウン」のタイムアウト時間以上であること")
-    if registered_job_s is not None and duration < _int("registered_job_s", registered_job_s, 0):
+    if registered_job_s is not None and duration < timeout + _int("registered_job_s", registered_job_s, 0):
         raise _bad("command_file_duration_s+registered_job_s",
                    {"command_file_duration_s": duration, "registered_job_s": registered_job_s},
-                   "a command-file duration that also covers the registered power-failure job (guide L5622)",
-                   "コマンドファイルの期間が電源異常切断時の登録ジョブの所要時間も満たすこと")
+                   f"a command-file duration of at least the timeout plus the registered power-failure job "
+                   f"({timeout} + {registered_job_s} s): the job starts after the cluster stop (guide L5406, L5622, L5628)",
+                   "コマンドファイルの期間がタイムアウト時間と電源異常切断時の登録ジョブの所要時間の合計以上であること "
+                   "(登録ジョブはクラスタ停止後に起動)")
     if os_time <= max(measured):
         raise _bad("os_shutdown_time_s+measured_os_shutdown_s",
                    {"os_shutdown_time_s": os_time, "measured_os_shutdown_s": max(measured)},
