@@ -1,5 +1,6 @@
-"""Expressions and templates are compiled once per distinct text, and evaluation stays byte-for-byte stable."""
-from ppguide import expressions
+"""What the engine computes once and keeps (compiled expressions and templates, timeline pictures),
+and that evaluation stays byte-for-byte stable with those caches."""
+from ppguide import expressions, functions
 from ppguide.evaluate import evaluate
 
 
@@ -37,3 +38,13 @@ def test_evaluating_twice_gives_the_same_bytes():
         first, second = evaluate(product_id, given), evaluate(product_id, given)
         assert first.manifest_bytes() == second.manifest_bytes()
         assert [(f.path, f.content) for f in first.files] == [(f.path, f.content) for f in second.files]
+
+
+def test_a_timeline_is_drawn_once_per_budget():
+    functions._drawn_timeline.cache_clear()
+    first = evaluate("ac-snmp", {}).file("timeline.png").content
+    again = evaluate("ac-snmp", {}).file("timeline.png").content
+    other = evaluate("ac-snmp", {"server_confirm_s": 90}).file("timeline.png").content
+    info = functions._drawn_timeline.cache_info()
+    assert (info.misses, info.hits) == (2, 1)
+    assert first == again != other
