@@ -47,7 +47,7 @@ def compiled_template(template: str) -> Template:
 
 
 def value(expr: str, ctx: dict[str, Any]) -> Any:
-    return compiled_expression(expr)(**ctx)
+    return compiled_expression(expr)(ctx)
 
 
 def holds(when: str | None, ctx: dict[str, Any]) -> bool:
@@ -57,4 +57,4 @@ def holds(when: str | None, ctx: dict[str, Any]) -> bool:
 def render(template: str, ctx: dict[str, Any]) -> str:
     if "{" not in template:    # no jinja syntax: the text is its own rendering (two thirds of a bundle's texts)
         return template
-    return compiled_template(template).render(**ctx)
+    return compiled_template(template).render(ctx)
