@@ -13,11 +13,11 @@ def test_a_template_is_compiled_once():
     assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
 
 
-
 def test_a_text_without_jinja_syntax_is_not_compiled():
     before = expressions.compiled_template.cache_info()
     assert expressions.render("plain text, 100% as written\n", {}) == "plain text, 100% as written\n"
     assert expressions.compiled_template.cache_info() == before
+
 
 def test_an_expression_is_compiled_once():
     expr = "count * 2 + 0 * 12345"      # a text no other test uses, so this test's misses are its own

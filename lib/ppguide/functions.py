@@ -49,7 +49,7 @@ def timeline_png(budget_: dict[str, Any]) -> bytes:
 
 @lru_cache(maxsize=64)
 def _drawn_timeline(budget_json: str) -> bytes:
-    # Drawing costs ~100-200 ms, twenty times the rest of a UPS bundle; the budget's JSON text is its cache key.
+    # Drawing costs 100-200 ms, ten times the rest of a UPS bundle; the budget's JSON text is its cache key.
     return ups_budget.timeline_png(json.loads(budget_json))
 
 
