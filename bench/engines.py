@@ -37,7 +37,7 @@ def median_seconds(fn, repeat: int) -> float:
 
 
 def drawing_every_time(outdir: Path) -> None:
-    functions._drawn_timeline.cache_clear()
+    functions.drawn_timeline.cache_clear()
     run_direct(UPS_PRODUCT, {}, outdir)
 
 

@@ -47,10 +47,10 @@ def test_evaluating_twice_gives_the_same_bytes():
 
 
 def test_a_timeline_is_drawn_once_per_budget():
-    functions._drawn_timeline.cache_clear()
+    functions.drawn_timeline.cache_clear()
     first = evaluate("ac-snmp", {}).file("timeline.png").content
     again = evaluate("ac-snmp", {}).file("timeline.png").content
     other = evaluate("ac-snmp", {"server_confirm_s": 90}).file("timeline.png").content
-    info = functions._drawn_timeline.cache_info()
+    info = functions.drawn_timeline.cache_info()
     assert (info.misses, info.hits) == (2, 1)
     assert first == again != other

@@ -44,12 +44,13 @@ def battery_verdicts(budget_: dict[str, Any], ups: list[dict[str, Any]]) -> list
 
 def timeline_png(budget_: dict[str, Any]) -> bytes:
     """The budget's timelines as PNG bytes (deterministic, so drawn once per distinct budget)."""
-    return _drawn_timeline(json.dumps(budget_, sort_keys=True))
+    return drawn_timeline(json.dumps(budget_, sort_keys=True))
 
 
 @lru_cache(maxsize=64)
-def _drawn_timeline(budget_json: str) -> bytes:
-    # Drawing costs 100-200 ms, ten times the rest of a UPS bundle; the budget's JSON text is its cache key.
+def drawn_timeline(budget_json: str) -> bytes:
+    """The PNG of a budget given as JSON text, kept per text: drawing costs 100-200 ms, ten times the rest
+    of a UPS bundle. `drawn_timeline.cache_clear()` makes the next bundle draw again."""
     return ups_budget.timeline_png(json.loads(budget_json))
 
 
