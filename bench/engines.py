@@ -9,6 +9,7 @@ Usage: .venv/bin/python bench/engines.py [--repeat 5]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import time
@@ -54,6 +55,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5, help="papermill runs of each notebook; direct runs are 10x as many")
     args = ap.parse_args()
     many = args.repeat * 10
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         empty = tmp / "empty.ipynb"
@@ -68,7 +70,9 @@ def main() -> None:
         baseline = median_seconds(lambda: papermill.execute_notebook(
             str(empty), str(tmp / "out.ipynb"), parameters={"x": 2}, progress_bar=False, cwd=str(tmp)), args.repeat)
 
-    print(f"medians of {many} direct and {args.repeat} papermill or drawing runs, one process")
+    # Other work on the machine stretches every figure: the load says how much the run had to share.
+    print(f"medians of {many} direct and {args.repeat} papermill or drawing runs, one process; "
+          f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     row("direct engine, servermanager", f"{direct * 1000:.1f} ms", goal(direct * 1000 <= DIRECT_GOAL_MS, f"<= {DIRECT_GOAL_MS} ms"))
     row(f"direct engine, {UPS_PRODUCT}", f"{ups * 1000:.1f} ms")
     row(f"direct engine, {UPS_PRODUCT}, timeline drawn", f"{ups_drawn * 1000:.1f} ms")
