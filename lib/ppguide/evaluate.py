@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from . import emit_bat, emit_reg, expressions, functions, oldwindows, sequencing  # noqa: F401  (functions registers computations)
 from .bundle import Bundle, File, StepOut
 from .checklist import checklist_md  # noqa: F401  (compose imports it from here)
@@ -109,6 +107,8 @@ def _artifact_content(product: Product, art, ctx: dict[str, Any]) -> bytes:
                 if art.source == "add" or not (k.shared and ctx.get("other_base_products_use"))]
         return _encode("\n".join(keys), art.encoding)
     if art.kind == "csv":
+        import pandas as pd   # here, not with the module: only CSV artifacts need it, and the import is slow
+
         rows = expressions.value(art.template, ctx)
         text = pd.DataFrame(rows).to_csv(index=False, lineterminator="\r\n")
         return text.encode("utf-8-sig" if art.encoding == "utf-8" else art.encoding)

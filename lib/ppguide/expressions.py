@@ -2,13 +2,16 @@
 
 Knowledge files say `when: receive_dmi_alerts and scenario != 'uninstall'` or
 `expr: "'mgr_' ~ virtual_computer_name"`; this module evaluates them in a sandbox
-with undefined names treated as errors.
+with undefined names treated as errors. Each distinct text is compiled once and kept:
+the knowledge holds a bounded set of texts, evaluated many times per bundle.
 """
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
+from jinja2.environment import TemplateExpression
 from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -37,8 +40,19 @@ def register(**functions: Any) -> None:
     ENV.globals.update(functions)
 
 
+@cache
+def compiled_expression(expr: str) -> TemplateExpression:
+    """The expression compiled once; the globals stay live, so later `register` calls still apply."""
+    return ENV.compile_expression(expr, undefined_to_none=False)
+
+
+@cache
+def compiled_template(template: str) -> Template:
+    return ENV.from_string(template)
+
+
 def value(expr: str, ctx: dict[str, Any]) -> Any:
-    return ENV.compile_expression(expr, undefined_to_none=False)(**ctx)
+    return compiled_expression(expr)(ctx)
 
 
 def holds(when: str | None, ctx: dict[str, Any]) -> bool:
@@ -46,4 +60,6 @@ def holds(when: str | None, ctx: dict[str, Any]) -> bool:
 
 
 def render(template: str, ctx: dict[str, Any]) -> str:
-    return ENV.from_string(template).render(**ctx)
+    if "{" not in template:    # no jinja syntax: the text is its own rendering (two thirds of a bundle's texts)
+        return template
+    return compiled_template(template).render(ctx)

@@ -344,7 +344,18 @@ def check(type_name: str, name: str, value: Any) -> Any:
         raise ParameterError([Problem(name, value, en, ja, missing=value is None)]) from None
 
 
+_MODELS: dict[int, tuple[Any, type[BaseModel]]] = {}
+
+
 def model_for(product) -> type[BaseModel]:
+    """The pydantic model of a product's parameters, built once per loaded product (knowledge is immutable)."""
+    known = _MODELS.get(id(product))
+    if known is None or known[0] is not product:
+        known = _MODELS[id(product)] = (product, _build_model(product))
+    return known[1]
+
+
+def _build_model(product) -> type[BaseModel]:
     fields = {}
     for d in product.parameters:
         ann, _ = annotation(d)

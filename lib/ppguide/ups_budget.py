@@ -40,12 +40,12 @@ import io
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from .errors import ParameterError, Problem
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # --- defaults of the rule, each with the guide line it comes from ---------------
 POLLING_MAX_S = 8                 # maximum polling interval of the control terminal
@@ -515,6 +515,10 @@ def check_pcbe_times(*, cluster_shutdown_timeout_s: int, command_file_duration_s
 def plot_timelines(timelines: Sequence[Timeline], title: str, marker_label: str = "minimum control confirmation",
                    window_s: int | None = None) -> Figure:
     """Draw each timeline as a milestone chart, one panel per timeline (no pyplot state, no dates)."""
+    # matplotlib is imported here, not with the module: only UPS bundles draw, and the import is slow.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(10, 3.5 * len(timelines)), dpi=100)
     FigureCanvasAgg(fig)
     axes = fig.subplots(len(timelines), 1, sharex=True, squeeze=False)[:, 0]
