@@ -45,7 +45,8 @@ WIN_FORBIDDEN = set('<>:"/\\|?*')
 
 # A sample of each scalar type, for parameters without an example value (e.g. virtual_host_name '').
 SAMPLES = {"str": "vhost", "netbios": "SERVER1", "drive": "X:", "winpath": "C:\\ESM", "dirname": "DMSG",
-           "ipv4": "192.168.10.5", "netmask": "255.255.255.0", "version": "4.16"}
+           "ipv4": "192.168.10.5", "netmask": "255.255.255.0", "version": "4.16", "groupname": "esmgroup",
+           "hostname": "vhost", "account": "Administrators"}
 
 
 @dataclass
@@ -321,7 +322,42 @@ def choice_values(d) -> list[tuple[str, Any, str, Any]]:
     return out
 
 
+def groupname_values() -> list[tuple[str, Any, str, Any]]:
+    return [("ok-grp-01_A", "grp-01_A", "accept", "grp-01_A"), ("ok-31-chars", "g" * 31, "accept", "g" * 31)] + [
+        (label, v, "refuse", None) for label, v in [
+            ("all-digits", "0777"), ("32-chars", "g" * 32), ("space", "a b"), ("close-paren-hostname", "G)hostname"),
+            ("japanese", "日本語"), ("empty", ""), ("dot", "a.b"), ("apostrophe", "it's"), ("bang", "a!b"),
+            ("backslash-end", "grp\\"), ("equals", "a=b"), ("semicolon", "a;b"), ("comma", "a,b")]]
+
+
+def hostname_values() -> list[tuple[str, Any, str, Any]]:
+    return [("ok-vhost", "vhost", "accept", "vhost"), ("ok-dotted", "v-host.example.com", "either", "v-host.example.com"),
+            ("underscore", "v_host", "either", "v_host"), ("leading-hyphen", "-vhost", "either", "-vhost"),
+            ("label-64", "h" * 64, "either", "h" * 64)] + [
+        (label, v, "refuse", None) for label, v in [
+            ("space", "v host"), ("close-paren-hostname", "v)hostname"), ("japanese", "日本語"), ("apostrophe", "it's"),
+            ("bang", "a!b"), ("backslash", "a\\b"), ("comma", "a,b"), ("semicolon", "a;b"), ("equals", "a=b"),
+            ("over-long", "h." * 200 + "h"), ("slash", "a/b"), ("colon", "a:b")]]
+
+
+def account_values() -> list[tuple[str, Any, str, Any]]:
+    return [("ok-space", "ESM Users", "accept", "ESM Users"), ("ok-plain", "Administrators", "accept", "Administrators"),
+            ("japanese", "ESMユーザー", "either", "ESMユーザー"), ("apostrophe", "O'Brien", "either", "O'Brien"),
+            ("bang", "adm!n", "either", "adm!n")] + [
+        (label, v, "refuse", None) for label, v in [
+            ("slash", "a/b"), ("backslash", "a\\b"), ("open-bracket", "a[b"), ("close-bracket", "a]b"), ("colon", "a:b"),
+            ("semicolon", "a;b"), ("equals", "a=b"), ("comma", "a,b"), ("plus", "a+b"), ("star", "a*b"),
+            ("question", "a?b"), ("open-paren", "a(b"), ("close-paren-hostname", "G)hostname"), ("empty", ""),
+            ("dots-only", "..."), ("spaces-only", "   "), ("over-long", "a" * 257)]]
+
+
 def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, Any]]:
+    if t == "groupname":
+        return groupname_values()
+    if t == "hostname":
+        return hostname_values()
+    if t == "account":
+        return account_values()
     if t == "netbios":
         return netbios_values()
     if t == "str":
@@ -338,10 +374,16 @@ def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, A
         return netmask_values()
     if t == "version":
         return version_values()
-    return []
+    return str_values(str(base))        # a text type this corpus does not know yet: hostile text, either way
 
 
-TEXT_TYPES = {"str", "netbios", "drive", "winpath", "dirname", "ipv4", "netmask", "version"}
+NON_TEXT = {"bool", "int", "choice", "records"}
+TEXT_TYPES = {"str", "netbios", "drive", "winpath", "dirname", "ipv4", "netmask", "version", "groupname",
+              "hostname", "account"}
+
+
+def is_text(t: str) -> bool:
+    return t not in NON_TEXT and not t.startswith("list[")
 
 
 def _bad_char_values(t: str, base: str) -> list[tuple[str, Any, str, Any]]:
@@ -402,8 +444,8 @@ def param_cases() -> list[Case]:
         for d in decls(pid):
             cur = _current(pid, d)
             t = d.type
-            if t in TEXT_TYPES:
-                base = str(cur) if cur not in (None, "") else SAMPLES[t]
+            if is_text(t):
+                base = str(cur) if cur not in (None, "") else SAMPLES.get(t, "text")
                 for label, v, expect, want in _bad_char_values(t, base) + scalar_values(pid, d, t, base):
                     cases.append(_case(pid, d.name, t, label, v, expect, want))
                 if t in ("netbios", "dirname"):
@@ -453,8 +495,8 @@ def param_cases() -> list[Case]:
                 if not recs:
                     continue
                 for fname, ftype in d.fields.items():
-                    if ftype in TEXT_TYPES:
-                        fbase = str(recs[0].get(fname) or SAMPLES[ftype])
+                    if is_text(ftype):
+                        fbase = str(recs[0].get(fname) or SAMPLES.get(ftype, "text"))
                         for label, ch in BAD_CHARS:
                             r = [dict(recs[0], **{fname: _mid(fbase, ch)})] + recs[1:]
                             cases.append(_case(pid, d.name, t, f"{fname}-char-{label}", r, "refuse", None))
