@@ -35,8 +35,10 @@ def test_example_facts_are_valid(pid):
 
 
 @pytest.mark.parametrize("case", PARAM_CASES, ids=lambda c: c.id)
-def test_parameter_value(case):
+def test_parameter_value(case, record_property):
     outcome = H.classify(case)
+    record_property("status", outcome.status)
+    record_property("category", case.category)
     assert outcome.ok, f"{outcome.status}: {outcome.detail}"
 
 
@@ -130,9 +132,11 @@ def _cli_args(case, tmp: Path, i: int) -> list[str]:
 
 
 @pytest.mark.parametrize("i,case", list(enumerate(CLI_CASES)), ids=lambda v: v.id if isinstance(v, H.Case) else "")
-def test_cli_run_refuses_cleanly(i, case, tmp_path):
+def test_cli_run_refuses_cleanly(i, case, tmp_path, record_property):
     args = _cli_args(case, tmp_path, i)
     outcome = C.refuse_run(args, tmp_path / "out", must_mention=[case.param])
+    record_property("status", outcome.status)
+    record_property("category", case.category)
     assert outcome.ok, f"{outcome.status}: {outcome.detail}\n--- output ---\n{outcome.message}"
 
 
@@ -147,11 +151,12 @@ def test_cli_misspelled_parameter_and_product(tmp_path):
 
 @pytest.mark.parametrize("product", BAD_PRODUCTS, ids=repr)
 @pytest.mark.parametrize("command", ["run", "params"])
-def test_cli_product_id_refused(command, product, tmp_path):
+def test_cli_product_id_refused(command, product, tmp_path, record_property):
     out = tmp_path / "out"
     args = ["run", product, "-f", C.write_json(tmp_path / "p.json", H.base_params("servermanager")), "-o", out] \
         if command == "run" else ["params", product]
     o = C.refuse_run(args, out)
+    record_property("status", o.status)
     assert o.ok, f"{o.status}: {o.detail}\n{o.message}"
 
 
@@ -168,16 +173,18 @@ def _batch_inventories():
 
 
 @pytest.mark.parametrize("pid,bad", list(_batch_inventories()))
-def test_cli_batch_reports_bad_jobs_and_runs_the_good_one(pid, bad, tmp_path):
+def test_cli_batch_reports_bad_jobs_and_runs_the_good_one(pid, bad, tmp_path, record_property):
     jobs = [{"product": pid, "name": "good", "parameters": H.base_params(pid)}]
     jobs += [{"product": pid, "name": f"bad-{i}", "parameters": c.given} for i, c in enumerate(bad)]
     inv = C.write_json(tmp_path / "inventory.json", {"jobs": jobs})
     out = tmp_path / "out"
     result = C.invoke(["batch", inv, "-o", out])
     tb = C.traceback_of(result)
-    assert tb is None, tb + "\n" + result.output[-1500:]
-    assert result.exit_code == 2, result.output[-1500:]
-    assert "error" in result.output.lower() and C.JAPANESE.search(result.output), result.output[-1500:]
+    record_property("status", "traceback" if tb else ("refused" if result.exit_code == 2 else "wrong-exit"))
+    assert tb is None, "traceback: " + tb + "\n" + result.output[-1500:]
+    assert result.exit_code == 2, f"wrong-exit: batch exit code {result.exit_code}, expected 2\n" + result.output[-1500:]
+    assert "error:" in result.output and C.JAPANESE.search(result.output), \
+        "no-error-line: a batch with bad jobs must end with an error: line and a Japanese line\n" + result.output[-1500:]
     assert (out / "good" / "manifest.json").is_file(), "the good job must still produce its bundle"
     for i, c in enumerate(bad):
         assert not (out / f"bad-{i}").exists(), f"bad job {c.id} wrote a folder"
@@ -205,7 +212,7 @@ def _compose_cases():
 
 
 @pytest.mark.parametrize("pid,case", list(_compose_cases()))
-def test_cli_compose_refuses_cleanly(pid, case, tmp_path):
+def test_cli_compose_refuses_cleanly(pid, case, tmp_path, record_property):
     group = copy.deepcopy(_group())
     for entry in group["products"]:
         if entry["id"] == pid:
@@ -213,15 +220,17 @@ def test_cli_compose_refuses_cleanly(pid, case, tmp_path):
     out = tmp_path / "out"
     o = C.refuse_run(["compose", C.write_json(tmp_path / "group.json", group), "-o", out], out,
                      must_mention=[case.param])
+    record_property("status", o.status)
     assert o.ok, f"{o.status}: {o.detail}\n{o.message}"
 
 
 @pytest.mark.parametrize("label,value", [(lb, H._mid("esmgroup", ch)) for lb, ch in H.BAD_CHARS],
                          ids=lambda v: v if v in dict(H.BAD_CHARS) or v.isidentifier() or "-" in v else "")
-def test_cli_compose_failover_group_name(label, value, tmp_path):
+def test_cli_compose_failover_group_name(label, value, tmp_path, record_property):
     group = copy.deepcopy(_group())
     group["failover_group"] = value
     out = tmp_path / "out"
     o = C.refuse_run(["compose", C.write_json(tmp_path / "group.json", group), "-o", out], out,
                      must_mention=["failover_group"])
+    record_property("status", o.status)
     assert o.ok, f"{o.status}: {o.detail}\n{o.message}"
