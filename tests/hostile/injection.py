@@ -33,18 +33,18 @@ def sentinel(t: str, i: int) -> Any:
 def candidates(t: str, i: int) -> list[Any]:
     """Most hostile first; the first one the product accepts is used."""
     if t == "account":
-        return [f"ESM{i} Users 日本語 O'Brien!", f"ESM{i} Users O'Brien!", f"ESM{i} Users!", f"ESM{i} Users", f"ESM{i}x"]
+        return [f"ESM{i}) hostname", f"ESM{i} Users 日本語 O'Brien!", f"ESM{i} Users O'Brien!", f"ESM{i} Users!", f"ESM{i} Users", f"ESM{i}x"]
     if t == "hostname":
-        return [f"-v{i}-host.example.com", f"v{i}_host.example.com", f"v{i}-host.example.com", f"v{i}-host", f"v{i}x"]
+        return [f"v{i}\thost", f"v{i} host", f"-v{i}-host.example.com", f"v{i}_host.example.com", f"v{i}-host.example.com", f"v{i}-host", f"v{i}x"]
     if t == "groupname":
-        return [f"_g{i}-grp", f"-g{i}_grp", f"g{i}-grp_1", f"g{i}x"]
+        return [f"g{i})hostname", f"_g{i}-grp", f"-g{i}_grp", f"g{i}-grp_1", f"g{i}x"]
     if t == "str":
-        return [f"G{i} 'x'!=,;(y) 日本語", f"G{i} 'x'!=,;(y)", f"G{i} 'x'!=,;", f"G{i}'x!=,;", f"G{i} x'!",
+        return [f"G{i}\tx) hostname", f"v{i}\thost", f"G{i} 'x'!=,;(y) 日本語", f"G{i} 'x'!=,;(y)", f"G{i} 'x'!=,;", f"G{i}'x!=,;", f"G{i} x'!",
                 f"G{i}-x_y'!", f"G{i}-x_y!", f"_G{i}-x_y", f"G{i}-x_y", f"G{i}x"]
     if t == "netbios":
-        return [f"_N{i}-a", f"-N{i}_a", f"N{i}-a_b", f"n{i}x"]
+        return [f"N{i})hostname", f"N{i}(x)", f"_N{i}-a", f"-N{i}_a", f"N{i}-a_b", f"n{i}x"]
     if t == "list[netbios]":
-        return [[f"_N{i}-a", f"n{i}_B-2"], [f"-N{i}a", f"N{i}_b"], [f"N{i}-a", f"N{i}_b"], [f"n{i}a", f"n{i}b"]]
+        return [[f"N{i})hostname", f"n{i}(B)"], [f"_N{i}-a", f"n{i}_B-2"], [f"-N{i}a", f"N{i}_b"], [f"N{i}-a", f"N{i}_b"], [f"n{i}a", f"n{i}b"]]
     if t == "winpath":
         return [f"C:\\Program Files (x86)\\P{i} it's a=b,c;d!\\日本語", f"C:\\Program Files (x86)\\P{i} it's a=b,c;d!",
                 f"C:\\Program Files\\P{i} it's a=b,c;d!", f"C:\\Program Files\\P{i} it's!", f"C:\\P{i} it's",
