@@ -604,3 +604,41 @@ def test_bombs_are_refused_quickly(bomb_root, cmd, name, record_property):
     assert rc == 2, f"exit code {rc} after {seconds:.1f} s\n{output[-800:]}"
     assert "error:" in output and C.JAPANESE.search(output), output[-800:]
     assert not wrote
+
+
+# == command-line mistakes ==========================================================================
+
+CLI_MISTAKES = {
+    "p-without-equals": ["-p", "novalue"],
+    "p-empty-name": ["-p", "=x"],
+    "p-unclosed-list": ["-p", "nodes=[SV1, SV2"],
+    "p-broken-mapping": ["-p", "nodes={a: [}"],
+    "p-alias-in-list": ["-p", "nodes=[&a SV1, *a]"],
+    "p-nul-in-value": ["-p", "failover_group=a\x00b"],
+    "engine-unknown": ["--engine", "bogus"],
+    "f-missing": ["-f", "does-not-exist.yaml"],
+}
+
+
+@pytest.mark.parametrize("label", list(CLI_MISTAKES))
+def test_cli_argument_mistakes_are_clean_errors(tmp_path, label, record_property):
+    out = tmp_path / "out"
+    args = ["run", PID, "-f", C.write_json(tmp_path / "p.json", base()), *CLI_MISTAKES[label], "-o", out]
+    ok(C.refuse_run(args, out), record_property)
+
+
+@pytest.mark.parametrize("label", ["empty-string", "parent-is-a-file", "inside-a-file"])
+def test_cli_odd_output_paths(tmp_path, monkeypatch, label, record_property):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("my notes", encoding="utf-8")
+    p = C.write_json(tmp_path / "p.json", base())
+    monkeypatch.chdir(work)
+    target = {"empty-string": "", "parent-is-a-file": str(work / "notes.txt" / "out"),
+              "inside-a-file": str(work / "notes.txt")}[label]
+    before = C.snapshot(work)
+    r = C.invoke(["run", PID, "-f", p, "-o", target])
+    o = C.judge_refusal(r)
+    if C.snapshot(work) != before:
+        o = C.Outcome(False, "file-lost", "the user's folder changed", r.output[-600:])
+    ok(o, record_property)
