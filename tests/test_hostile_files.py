@@ -414,9 +414,8 @@ def test_parameter_files_in_windows_encodings(tmp_path, encoding, record_propert
 
 @pytest.mark.parametrize("encoding", ["utf-8-bom", "utf-16-le-bom", "cp932"])
 def test_inventory_and_group_files_in_windows_encodings(tmp_path, encoding, record_property):
-    from ppguide.knowledge import ROOT
     for name, cmd in (("example-cluster.yaml", "batch"), ("example-group.yaml", "compose")):
-        text = "# 日本語のコメント: クラスタ構成\n" + (ROOT / "data" / name).read_text(encoding="utf-8")
+        text = "# 日本語のコメント: クラスタ構成\n" + H.data_file(name).read_text(encoding="utf-8")
         f = tmp_path / name
         f.write_bytes(ENCODINGS[encoding](text))
         r = C.invoke([cmd, f, "-o", tmp_path / f"out-{cmd}"])

@@ -196,8 +196,7 @@ def test_cli_batch_reports_bad_jobs_and_runs_the_good_one(pid, bad, tmp_path, re
 # -- the CLI: compose (each product of the example group, one bad value per parameter type) -------
 
 def _group():
-    from ppguide.knowledge import ROOT
-    return yaml.safe_load((ROOT / "data" / "example-group.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load(H.data_file("example-group.yaml").read_text(encoding="utf-8"))
 
 
 def _compose_cases():

@@ -25,9 +25,19 @@ from typing import Any
 
 import yaml
 
-from ppguide.knowledge import ROOT, load, product_ids
+from ppguide import knowledge
+from ppguide.knowledge import load, product_ids
 
-EXAMPLE_PATH = ROOT / "data" / "example-cluster.yaml"
+
+def data_file(name: str):
+    """A file of the checkout's data/ folder (the example cluster and group), wherever the library keeps it."""
+    for folder in (getattr(knowledge, "DATA", None), knowledge.ROOT / "data"):
+        if folder is not None and (folder / name).is_file():
+            return folder / name
+    return knowledge.ROOT / "data" / name
+
+
+EXAMPLE_PATH = data_file("example-cluster.yaml")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 # Characters no value may hold (issue 7, "Never emit a value that breaks a script").
