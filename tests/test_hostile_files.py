@@ -641,3 +641,26 @@ def test_cli_odd_output_paths(tmp_path, monkeypatch, label, record_property):
     if C.snapshot(work) != before:
         o = C.Outcome(False, "file-lost", "the user's folder changed", r.output[-600:])
     ok(o, record_property)
+
+
+# == yen signs are backslashes ======================================================================
+
+@pytest.mark.parametrize("how", ["cli-yen", "cli-fullwidth-yen", "cp932-file-fullwidth-yen", "utf-8-file-yen"])
+def test_yen_signs_in_paths_become_backslashes(tmp_path, how, record_property):
+    params = {k: v for k, v in base().items() if k != "install_dir"}
+    out = tmp_path / "out"
+    sign = "￥" if "fullwidth" in how else "¥"
+    value = f"C:{sign}Program Files{sign}esm"
+    if how.startswith("cli"):
+        args = ["run", PID, "-f", C.write_json(tmp_path / "p.json", params), "-p", f"install_dir={value}", "-o", out]
+    else:
+        text = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in params.items()) + f"\ninstall_dir: {value}\n"
+        f = tmp_path / "p.yaml"
+        f.write_bytes(text.encode("cp932" if how.startswith("cp932") else "utf-8"))
+        args = ["run", PID, "-f", f, "-o", out]
+    r = C.invoke(args)
+    accepted(r, record_property)
+    got = _manifest(out)["parameters"]["install_dir"]
+    if got != "C:\\Program Files\\esm":
+        record_property("status", "changed")
+    assert got == "C:\\Program Files\\esm", f"changed: {value!r} arrived as {got!r}"
