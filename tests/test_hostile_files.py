@@ -664,3 +664,21 @@ def test_yen_signs_in_paths_become_backslashes(tmp_path, how, record_property):
     if got != "C:\\Program Files\\esm":
         record_property("status", "changed")
     assert got == "C:\\Program Files\\esm", f"changed: {value!r} arrived as {got!r}"
+
+
+def test_batch_never_replaces_a_users_folder_named_like_a_job(tmp_path, record_property):
+    out = tmp_path / "out"
+    (out / "sm").mkdir(parents=True)
+    (out / "sm" / "mine.txt").write_text("mine", encoding="utf-8")
+    (out / "notes.txt").write_text("notes", encoding="utf-8")
+    before = C.snapshot(out)
+    jobs = [{"product": PID, "name": "sm", "parameters": base()}, {"product": PID, "name": "other", "parameters": base()}]
+    r = C.invoke(["batch", C.write_json(tmp_path / "inv.json", {"jobs": jobs}), "-o", out])
+    tb = C.traceback_of(r)
+    after = C.snapshot(out)
+    lost = [k for k in before if after.get(k) != before[k]]
+    record_property("status", "traceback" if tb else ("file-lost" if lost else ("refused" if r.exit_code == 2 else "accepted")))
+    assert tb is None, tb
+    assert not lost, f"file-lost: {lost} (exit {r.exit_code})\n{r.output[-800:]}"
+    assert r.exit_code == 2, f"wrong-exit: the job whose folder holds the user's files must be refused\n{r.output[-800:]}"
+    assert (out / "other" / "manifest.json").is_file(), "the other job must still produce its bundle"
