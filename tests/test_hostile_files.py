@@ -682,3 +682,20 @@ def test_batch_never_replaces_a_users_folder_named_like_a_job(tmp_path, record_p
     assert not lost, f"file-lost: {lost} (exit {r.exit_code})\n{r.output[-800:]}"
     assert r.exit_code == 2, f"wrong-exit: the job whose folder holds the user's files must be refused\n{r.output[-800:]}"
     assert (out / "other" / "manifest.json").is_file(), "the other job must still produce its bundle"
+
+
+# == the notebook engine refuses before a kernel starts ==============================================
+
+@pytest.mark.parametrize("label", ["bad-value", "no-facts", "bad-product", "misspelled-name"])
+def test_notebook_engine_refuses_before_a_kernel(tmp_path, label, record_property):
+    out = tmp_path / "out"
+    p = C.write_json(tmp_path / "p.json", base())
+    args = {"bad-value": ["run", PID, "-f", p, "-p", "virtual_computer_name=SV)hostname"],
+            "no-facts": ["run", PID],
+            "bad-product": ["run", "../procedures/servermanager", "-f", p],
+            "misspelled-name": ["run", PID, "-f", p, "-p", "virtual_computer=SV1"]}[label]
+    t = time.monotonic()
+    o = C.refuse_run([*args, "-o", out, "--engine", "notebook"], out)
+    if o.ok and time.monotonic() - t > 10:
+        o = C.Outcome(False, "slow", f"took {time.monotonic() - t:.0f} s: a kernel was started for bad input")
+    ok(o, record_property)
