@@ -699,3 +699,47 @@ def test_notebook_engine_refuses_before_a_kernel(tmp_path, label, record_propert
     if o.ok and time.monotonic() - t > 10:
         o = C.Outcome(False, "slow", f"took {time.monotonic() - t:.0f} s: a kernel was started for bad input")
     ok(o, record_property)
+
+
+@pytest.mark.parametrize("where", ["top", "in-commands", "new-subfolder"])
+def test_users_file_added_to_an_earlier_bundle_survives(tmp_path, where, record_property):
+    out = make_bundle(tmp_path)
+    rel = {"top": "my-notes.txt", "in-commands": "commands/my-edit.bat", "new-subfolder": "mine/log.txt"}[where]
+    f = out / rel
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_bytes("現用系で確認済み\r\n".encode("cp932"))
+    content = f.read_bytes()
+    r = C.invoke(["run", PID, "-f", C.write_json(tmp_path / "p.json", base()), "-o", out])
+    tb = C.traceback_of(r)
+    survived = f.is_file() and f.read_bytes() == content
+    record_property("status", "traceback" if tb else ("file-lost" if not survived else
+                                                        ("refused" if r.exit_code == 2 else "accepted")))
+    assert tb is None, tb
+    assert survived, f"file-lost: {rel} inside the earlier bundle is gone (exit {r.exit_code})\n{r.output[-600:]}"
+
+
+def test_output_symlink_to_a_users_folder_is_refused(tmp_path, record_property):
+    user = tmp_path / "user"
+    user.mkdir()
+    (user / "notes.txt").write_text("mine", encoding="utf-8")
+    out = tmp_path / "out"
+    out.symlink_to(user, target_is_directory=True)
+    before = C.snapshot(user)
+    r = C.invoke(["run", PID, "-f", C.write_json(tmp_path / "p.json", base()), "-o", out])
+    o = C.judge_refusal(r)
+    if C.snapshot(user) != before:
+        o = C.Outcome(False, "file-lost", "the folder the link points to changed", r.output[-600:])
+    ok(o, record_property)
+
+
+@pytest.mark.parametrize("cmd", ["batch", "compose"])
+def test_success_leaves_nothing_but_the_output(tmp_path, cmd, record_property):
+    name = "example-cluster.yaml" if cmd == "batch" else "example-group.yaml"
+    f = tmp_path / name
+    f.write_bytes(H.data_file(name).read_bytes())
+    out = tmp_path / "out"
+    for _ in range(2):                                  # a first run, then replacing its output
+        accepted(C.invoke([cmd, f, "-o", out]), record_property)
+        assert {e.name for e in tmp_path.iterdir()} == {name, "out"}, "stray-files next to the output"
+        inside = sorted(e.name for e in out.iterdir())
+        assert not [n for n in inside if n.startswith(".")], f"stray-files inside the output: {inside}"
