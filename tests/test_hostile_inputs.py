@@ -85,7 +85,8 @@ def test_misspelled_parameter_gets_did_you_mean(pid, name):
 
 BAD_PRODUCTS = ["../procedures/servermanager", "/etc/passwd", "servermanager.yaml", "procedures/servermanager",
                 "..", ".", "", "servermanager\x00", "servermanager/", "SERVERMANAGER ", "servermanagr", "~root",
-                "servermanager\n", "C:\\procedures\\servermanager", "../../etc/passwd"]
+                "servermanager\n", "C:\\procedures\\servermanager", "../../etc/passwd", "SERVERMANAGER", "ServerManager",
+                "servermanager.", "servermanager::$DATA", "*", "server*"]
 
 
 @pytest.mark.parametrize("product", BAD_PRODUCTS, ids=repr)
