@@ -14,6 +14,7 @@ Skipped when Wine or mingw is missing (fails instead when CI=true), like the oth
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -224,3 +225,61 @@ def test_hosts_lines_carry_the_host_name_as_one_name(wine, pid, record_property)
                 ok = name in tokens and all(t == name or t[:1].isdigit() for t in tokens)
                 record_property("status", "accepted" if ok else "injection")
                 assert ok, f"injection: {f.path} added the HOSTS line {line!r} for host name {name!r}"
+
+
+# -- .reg files: what regedit would store (no Wine needed) ------------------------------------------
+
+def parse_reg(content: bytes) -> list[tuple[str, str, str, str]]:
+    """(key, value name, kind, data) of each value of a .reg file (UTF-16LE with BOM), data decoded:
+    "..." strings unescaped, hex(2) as UTF-16 text, dword as written."""
+    text = content.decode("utf-16")
+    lines, joined = text.replace("\r\n", "\n").split("\n"), []
+    for line in lines:
+        if joined and joined[-1].rstrip().endswith(",\\"):       # hex data continues on the next line
+            joined[-1] = joined[-1].rstrip()[:-1] + line.strip()
+        else:
+            joined.append(line)
+    out, key = [], None
+    value_line = re.compile(r'^(@|"(?:[^"\\]|\\.)*")=(.*)$')
+    for line in joined:
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            key = line[1:-1]
+            continue
+        m = value_line.match(line)
+        if not m:
+            continue
+        name = "" if m.group(1) == "@" else re.sub(r"\\(.)", r"\1", m.group(1)[1:-1])
+        data = m.group(2)
+        if data.startswith('"'):
+            if not (data.endswith('"') and len(data) >= 2):
+                out.append((key, name, "broken", data))
+                continue
+            inner = data[1:-1]
+            if re.search(r'(?<!\\)(\\\\)*"', inner):
+                out.append((key, name, "broken", data))
+                continue
+            out.append((key, name, "sz", re.sub(r"\\(.)", r"\1", inner)))
+        elif data.startswith("hex(2):"):
+            raw = bytes.fromhex(data[7:].replace(",", "").replace("\\", "").replace(" ", ""))
+            out.append((key, name, "expand_sz", raw.decode("utf-16-le").rstrip("\x00")))
+        else:
+            out.append((key, name, "other", data))
+    return out
+
+
+@pytest.mark.parametrize("pid", [pytest.param(p, id=p) for p in H.products()])
+def test_reg_values_hold_the_hostile_values_unchanged(pid, record_property):
+    from ppguide.evaluate import evaluate
+    p = I.plan(pid)
+    sent = {f.path: f.content for f in evaluate(pid, p.sentinel).files if f.path.endswith(".reg")}
+    host = {f.path: f.content for f in evaluate(pid, p.hostile).files if f.path.endswith(".reg")}
+    if not sent:
+        pytest.skip(f"{pid} emits no .reg file")
+    for path, content in sent.items():
+        want = [tuple(I.substitute(x, p.mapping) if isinstance(x, str) else x for x in e) for e in parse_reg(content)]
+        got = parse_reg(host[I.substitute(path, p.mapping)])
+        status = "accepted" if got == want else "injection"
+        record_property("status", status)
+        assert got == want, f"injection: {path}: " + "; ".join(
+            f"expected {w} got {g}" for w, g in zip(want, got) if w != g)[:1500]
