@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -46,8 +47,11 @@ def script_products() -> list[str]:
     return [pid for pid in H.products() if load(pid).script]
 
 
+_BUILD = threading.Lock()
+
+
 @cache
-def argv_standin() -> Path:
+def _build_argv_standin() -> Path:
     w = session()
     out = w.root / "hostile-bin" / "argv_standin.exe"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +60,12 @@ def argv_standin() -> Path:
     if cc.returncode:
         raise RuntimeError(f"building {SOURCE.name} failed:\n{cc.stderr}")
     return out
+
+
+def argv_standin() -> Path:
+    """Built once per session (the runs call this from several threads at once)."""
+    with _BUILD:
+        return _build_argv_standin()
 
 
 def as_computer(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -127,6 +137,7 @@ def runs(pid: str) -> dict[tuple[str, str], tuple[list, list]]:
     sent = {f.path: f.content for f in evaluate(pid, p.sentinel).files}
     host = {f.path: f.content for f in evaluate(pid, p.hostile).files}
     jobs = _jobs(pid)
+    argv_standin()
 
     def one(job):
         rel, branch = job
