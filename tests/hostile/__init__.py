@@ -1,0 +1,13 @@
+"""Hostile-input corpus for issue 7 ("nothing lost, nothing injected, nothing misread, no tracebacks").
+
+- cases.py: generated parameter cases (product x declared parameter x hostile value for its type),
+  the base facts (data/example-cluster.yaml), `classify` (what evaluate() did) and bundle checks;
+- cli.py: the CLI in-process (typer's CliRunner) and what a clean refusal is (exit 2, `error:`,
+  a Japanese line, no traceback, nothing written);
+- injection.py: sentinel and hostile-but-valid values for the Wine injection test;
+- argv_standin.c: a stand-in that logs each argument apart (0x1F between them);
+- report.py: runs the corpus and prints the issue's figures (`--wine` adds the Wine test,
+  `--classes` lists the failing case classes with one example each).
+
+Tests: tests/test_hostile_inputs.py, tests/test_hostile_files.py, tests/test_injection_wine.py.
+"""
