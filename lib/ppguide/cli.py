@@ -132,7 +132,11 @@ def batch(inventory: Path = typer.Argument(..., help="YAML/JSON: {parameters?: {
     for r in results:
         t.add_row(Text(r.name), Text(r.product), Text("ok", "green") if r.ok else Text(r.error_en, "red"), str(r.files))
     out.print(t)
-    if not all(r.ok for r in results):
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        err.print(Text.assemble(("error: ", "red"), f"job {r.name} ({r.product}): {r.error_en}"), highlight=False, soft_wrap=True)
+        err.print(Text(f"ジョブ {r.name} ({r.product}): {r.error_ja}"), highlight=False, soft_wrap=True)
+    if failed:
         raise typer.Exit(2)
 
 

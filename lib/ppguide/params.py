@@ -86,6 +86,8 @@ def segment_problem(seg: str) -> str | None:
     """Why `seg` cannot be a Windows file or folder name (None when it can)."""
     if seg in ("", ".", ".."):
         return f"the name {seg!r}"
+    if len(seg) > 255:
+        return f"{len(seg)} characters (Windows allows 255 in one name)"
     if set(seg) & set('\\/:*?"<>|'):
         return 'one of \\ / : * ? " < > |'
     if seg[-1] in ". " or seg[0] == " ":
@@ -192,7 +194,7 @@ def _netmask(v: str) -> str:
 
 
 def _version(v: str) -> str:
-    if not re.fullmatch(r"\d+(\.\d+)*", v):
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)*", v):
         raise _Reject("a dotted version number such as 4.16", "4.16 のようなバージョン番号")
     return v
 
@@ -235,8 +237,8 @@ def _bool(v: Any) -> Any:
     """True/false or their words (the CLI passes text); 0 and 1 are refused as ambiguous."""
     if isinstance(v, bool):
         return v
-    if isinstance(v, str) and v.strip().lower() in BOOL_WORDS:
-        return BOOL_WORDS[v.strip().lower()]
+    if isinstance(v, str) and v.strip(" ").lower() in BOOL_WORDS:
+        return BOOL_WORDS[v.strip(" ").lower()]
     raise _Reject("true or false", "true または false")
 
 
@@ -247,8 +249,8 @@ def _whole_number(v: Any) -> Any:
     if isinstance(v, float):
         return int(v)
     if isinstance(v, str):
-        if not re.fullmatch(r"\s*[+-]?\d{1,18}\s*", v):
-            raise _Reject("a whole number", "整数")
+        if not re.fullmatch(r" *[+-]?[0-9]{1,18} *", v):
+            raise _Reject("a whole number (ASCII digits)", "整数 (半角数字)")
         return int(v)
     return v
 
