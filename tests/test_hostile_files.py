@@ -34,7 +34,6 @@ import yaml  # noqa: E402
 from hostile import cases as H  # noqa: E402
 from hostile import cli as C  # noqa: E402
 
-H.speedups()
 PID = "servermanager"
 
 

@@ -4,7 +4,7 @@ For every product with a start/stop script, tests/hostile/injection.py picks, fo
 parameter, the most hostile value the product accepts (spaces, ' ! = , ; parentheses, Japanese,
 leading _ or -) and a plain sentinel. start.bat and stop.bat run once per event branch, and every
 other .bat of the bundle once (except those that import into the registry), with both parameter
-sets; an argument-exact stand-in (tests/hostile/argv_standin.c) logs each call. The hostile run
+sets; an argument-exact stand-in (tests/standins/standin.c built with -DARG_SEP=0x1f) logs each call. The hostile run
 must make exactly the sentinel run's calls with each sentinel replaced by its hostile value: each
 value arrives as (part of) one argument, unchanged, and nothing else runs (HOSTNAME, WHOAMI... are
 stand-ins too, so a value that ran them would show). The HOSTS lines the HOSTS command files add
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -31,9 +30,7 @@ from hostile import cases as H  # noqa: E402
 from hostile import injection as I  # noqa: E402
 from wine import EVENT_BRANCHES, STANDINS, session  # noqa: E402
 
-H.speedups()
 HERE = Path(__file__).resolve().parent
-SOURCE = HERE / "hostile" / "argv_standin.c"
 # Programs a hostile value might try to start: stand-ins too, so that running one shows in the log.
 CANARIES = ("HOSTNAME", "WHOAMI", "CALC", "NOTEPAD", "PING", "SHUTDOWN", "FORMAT", "DEL", "ECHOED")
 US = "\x1f"
@@ -52,14 +49,7 @@ _BUILD = threading.Lock()
 
 @cache
 def _build_argv_standin() -> Path:
-    w = session()
-    out = w.root / "hostile-bin" / "argv_standin.exe"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    cc = subprocess.run(["x86_64-w64-mingw32-gcc", "-municode", "-O2", "-s", "-Wall", "-o", str(out), str(SOURCE)],
-                        capture_output=True, text=True)
-    if cc.returncode:
-        raise RuntimeError(f"building {SOURCE.name} failed:\n{cc.stderr}")
-    return out
+    return session().build_standin("argv_standin.exe", ("-DARG_SEP=0x1f",))
 
 
 def argv_standin() -> Path:

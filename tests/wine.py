@@ -90,7 +90,7 @@ class Wine:
         self.tmp.mkdir(exist_ok=True)
         self._count = itertools.count(1)
         self._lock = threading.Lock()
-        self.standin = self._build_standin()
+        self.standin = self.build_standin()
         self._boot()
         self._check_standins()
 
@@ -130,10 +130,11 @@ class Wine:
             err.seek(0)
             return subprocess.CompletedProcess(p.args, p.returncode, out.read(), err.read())
 
-    def _build_standin(self) -> Path:
-        out = self.root / "bin" / "standin.exe"
+    def build_standin(self, name: str = "standin.exe", defines: tuple[str, ...] = ()) -> Path:
+        """Compile tests/standins/standin.c into bin/NAME (defines: e.g. -DARG_SEP=0x1f)."""
+        out = self.root / "bin" / name
         out.parent.mkdir(parents=True, exist_ok=True)
-        cc = subprocess.run(["x86_64-w64-mingw32-gcc", "-municode", "-O2", "-s", "-Wall", "-o", str(out),
+        cc = subprocess.run(["x86_64-w64-mingw32-gcc", "-municode", "-O2", "-s", "-Wall", *defines, "-o", str(out),
                              str(STANDIN_SOURCE)], capture_output=True, text=True)
         if cc.returncode:
             raise WineError(f"building {STANDIN_SOURCE.name} failed:\n{cc.stderr}")

@@ -5,7 +5,7 @@
 - cli.py: the CLI in-process (typer's CliRunner) and what a clean refusal is (exit 2, `error:`,
   a Japanese line, no traceback, nothing written);
 - injection.py: sentinel and hostile-but-valid values for the Wine injection test;
-- argv_standin.c: a stand-in that logs each argument apart (0x1F between them);
+- the injection test builds tests/standins/standin.c with -DARG_SEP=0x1f to log each argument apart;
 - report.py: runs the corpus and prints the issue's figures (`--wine` adds the Wine test,
   `--classes` lists the failing case classes with one example each).
 

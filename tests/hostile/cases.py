@@ -115,44 +115,6 @@ def base_params(pid: str) -> dict[str, Any]:
     return copy.deepcopy(_base_params(pid))
 
 
-def speedups() -> None:
-    """Make evaluate() fast enough for thousands of cases, without changing what it computes.
-
-    The knowledge's templates and expressions are compiled once (jinja2 compiles them on every
-    call), and the UPS timeline PNG (matplotlib, about a second) is replaced by fixed bytes: the
-    corpus checks the inputs, not the drawing.
-    """
-    from ppguide import expressions
-    env = expressions.ENV
-    if getattr(env, "_hostile_cached", False):
-        return
-    from_string, compile_expression = env.from_string, env.compile_expression
-    templates: dict[str, Any] = {}
-    exprs: dict[tuple[str, bool], Any] = {}
-
-    def cached_from_string(source, globals=None, template_class=None):
-        if globals is not None or template_class is not None or not isinstance(source, str):
-            return from_string(source, globals, template_class)
-        if source not in templates:
-            templates[source] = from_string(source)
-        return templates[source]
-
-    def cached_compile_expression(source, undefined_to_none=True):
-        key = (source, undefined_to_none)
-        if key not in exprs:
-            exprs[key] = compile_expression(source, undefined_to_none)
-        return exprs[key]
-
-    env.from_string = cached_from_string
-    env.compile_expression = cached_compile_expression
-    env._hostile_cached = True
-    try:
-        from ppguide import ups_budget
-        ups_budget.timeline_png = lambda *a, **k: b"\x89PNG\r\n\x1a\n(timeline stub)"
-    except ImportError:
-        pass
-
-
 def products() -> list[str]:
     return product_ids()
 

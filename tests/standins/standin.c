@@ -9,13 +9,14 @@
  *
  * PROGRAM is the executable's own file name (GetModuleFileNameW) without ".exe", upper-cased, so
  * the copy named NET.EXE logs NET however the script spelled the command; the arguments are the
- * ones the C runtime splits from the wide command line (Windows quoting rules), joined by single
- * spaces. The line is UTF-8 and ends with LF, so Japanese ARMBCAST messages arrive intact; it is
+ * ones the C runtime splits from the wide command line (Windows quoting rules), joined by ARG_SEP:
+ * a single space by default; the injection test builds it with -DARG_SEP=0x1f (the ASCII unit
+ * separator, which no validated value can hold) to see every argument apart. The line is UTF-8 and ends with LF, so Japanese ARMBCAST messages arrive intact; it is
  * written with one WriteFile on a handle opened for appending without sharing, so overlapping
  * calls cannot write over each other.
  * Exit status: 0; 2 when PPG_LOG is unset or cannot be opened; 3 when the own name is unknown.
  *
- * Build: x86_64-w64-mingw32-gcc -municode -O2 -s -o standin.exe standin.c
+ * Build: x86_64-w64-mingw32-gcc -municode -O2 -s [-DARG_SEP=0x1f] -o standin.exe standin.c
  * (No shell32: CommandLineToArgvW would load it, about 20 ms more per call under Wine.)
  */
 #include <windows.h>
@@ -23,6 +24,10 @@
 #include <stdlib.h>
 #include <wchar.h>
 #include <wctype.h>
+
+#ifndef ARG_SEP
+#define ARG_SEP ' '
+#endif
 
 /* Append `w` to the buffer `buf` (capacity `cap`, used `*len`) as UTF-8. */
 static void put_utf8(char *buf, size_t cap, size_t *len, const wchar_t *w)
@@ -58,7 +63,7 @@ int wmain(int argc, wchar_t **argv)
     size_t used = 0;
     put_utf8(line, sizeof line, &used, name);
     for (int i = 1; i < argc; i++) {
-        line[used++] = ' ';
+        line[used++] = ARG_SEP;
         put_utf8(line, sizeof line, &used, argv[i]);
     }
     line[used++] = '\n';
