@@ -80,3 +80,13 @@ def test_example_inventory_runs():
     from ppguide.batch import read_inventory
     jobs = read_inventory(__import__("yaml").safe_load((ROOT / "data" / "example-cluster.yaml").read_text()))
     assert [j.product for j in jobs][:1] == ["servermanager"]
+
+
+def test_parameters_from_standard_input(tmp_path):
+    """`-f -` reads the parameters from standard input (a pipe is read like a file), values kept as typed."""
+    facts = "\n".join(["virtual_computer_name: ESMSV01", "failover_group: grp1", "nodes: [SV1, SV2]",
+                       "switch_drive: 'X:'", "virtual_ip: 192.168.10.100", "sm_version: 4.16"])
+    result = runner.invoke(cli.app, ["run", "servermanager", "-f", "-", "-o", str(tmp_path / "b")], input=facts)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["nodes"] == ["SV1", "SV2"] and manifest["parameters"]["sm_version"] == "4.16"

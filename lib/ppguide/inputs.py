@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -127,20 +128,29 @@ def parse_json(text: str, where: str) -> Any:
 
 
 def read(path: str | Path) -> Any:
-    """The data of a YAML or JSON file (JSON when its name ends in .json)."""
-    path = Path(path)
+    """The data of a YAML or JSON file (JSON when its name ends in .json); `-` reads standard input.
+
+    Pipes such as bash's <(...) are read like files; at most MAX_BYTES are accepted.
+    """
     where = str(path)
     try:
-        if not path.is_file():
-            raise InputError(where, "no such file", "ファイルがありません")
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(where, f"larger than {MAX_BYTES} bytes; a parameters file is never that large",
-                             f"{MAX_BYTES} バイトを超えています")
-        raw = path.read_bytes()
+        if where == "-":
+            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+        else:
+            path = Path(path)
+            if path.is_dir():
+                raise InputError(where, "a folder, not a file", "ファイルではなくフォルダです")
+            if not path.exists():
+                raise InputError(where, "no such file", "ファイルがありません")
+            with path.open("rb") as f:
+                raw = f.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(where, exc.strerror or str(exc), exc.strerror or str(exc)) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(where, f"larger than {MAX_BYTES} bytes; a parameters file is never that large",
+                         f"{MAX_BYTES} バイトを超えています")
     text = decode(raw, where)
-    return parse_json(text, where) if path.suffix.lower() == ".json" else parse_yaml(text, where)
+    return parse_json(text, where) if where.lower().endswith(".json") else parse_yaml(text, where)
 
 
 def read_mapping(path: str | Path, what_en: str, what_ja: str) -> dict[str, Any]:
