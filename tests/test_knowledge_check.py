@@ -246,3 +246,29 @@ def test_search_path_adds_a_product_and_overrides_a_built_in(tmp_path, monkeypat
 def test_built_in_knowledge_is_found_without_the_search_path():
     assert (knowledge.PROCEDURES / "servermanager.yaml").is_file() and (knowledge.DATA / "places.yaml").is_file()
     assert expressions.ENV.globals["winpath"]   # the jinja globals are declared names for the check
+
+
+# --- the shared vocabulary (data/parameters.yaml) ---------------------------------------------------------
+
+def test_shared_parameters_keep_one_type_in_every_product():
+    """Every product that declares a vocabulary name has the vocabulary's type, requirement and choices."""
+    shared = knowledge.shared_parameters()
+    for pid in knowledge.product_ids():
+        for p in knowledge.load(pid).parameters:
+            if p.name in shared:
+                decl = shared[p.name]
+                assert (p.type, p.required, p.choices) == (decl["type"], decl.get("required", False),
+                                                          decl.get("choices")), (pid, p.name)
+
+
+def test_a_use_of_a_name_outside_the_vocabulary(tmp_path):
+    data = raw()
+    data["parameters"].append({"use": "virtual_computr_name"})
+    one_fault(write(tmp_path, data), "virtual_computr_name", "not in the shared vocabulary")
+
+
+def test_a_use_that_redeclares_the_type(tmp_path):
+    data = raw()
+    data["parameters"] = [{"use": "nodes", "type": "list[str]"} if p.get("use") == "nodes" else p
+                          for p in data["parameters"]]
+    one_fault(write(tmp_path, data), "nodes", "redeclares type")

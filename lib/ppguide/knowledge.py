@@ -265,6 +265,40 @@ class Product(_Strict):
 
 
 @cache
+def shared_parameters() -> dict[str, dict[str, Any]]:
+    """The shared vocabulary (data/parameters.yaml): parameter name -> declaration without the name."""
+    return yaml.safe_load((DATA / "parameters.yaml").read_text(encoding="utf-8"))["parameters"]
+
+
+SHARED_FIXED = ("type", "required", "choices", "default", "min", "max", "fields")   # what a product may not redeclare
+
+
+def expand_shared(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """A product's raw data with each `- use: NAME` parameter replaced by the shared declaration.
+
+    The product may add `help` and `cite`; anything in SHARED_FIXED stays as data/parameters.yaml says.
+    Returns the expanded data and (name, problem) pairs for uses that cannot be expanded.
+    """
+    params = raw.get("parameters")
+    if not isinstance(params, list):
+        return raw, []
+    shared, expanded, problems = shared_parameters(), [], []
+    for entry in params:
+        if not (isinstance(entry, dict) and "use" in entry):
+            expanded.append(entry)
+            continue
+        name = entry["use"]
+        if name not in shared:
+            problems.append((str(name), f"is not in the shared vocabulary (data/parameters.yaml): {', '.join(shared)}"))
+            continue
+        fixed = [k for k in entry if k in SHARED_FIXED]
+        if fixed:
+            problems.append((str(name), f"redeclares {', '.join(fixed)}, which data/parameters.yaml fixes for every product"))
+        expanded.append({"name": name, **shared[name], **{k: v for k, v in entry.items() if k != "use"}})
+    return dict(raw, parameters=expanded), problems
+
+
+@cache
 def load_places() -> dict[str, Text]:
     raw = yaml.safe_load((DATA / "places.yaml").read_text(encoding="utf-8"))
     return {k: Text(**v) for k, v in raw["places"].items()}

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from . import evaluate, expressions
 from .errors import KnowledgeFault
-from .knowledge import Product, knowledge_files, load_places, shown
+from .knowledge import Product, expand_shared, knowledge_files, load_places, shown
 
 #: Kinds of artifact whose content is built from `template`, and how (a text template or an expression).
 TEMPLATE_KINDS = {"text": "template", "commands": "template", "csv": "expression", "timeline": "expression"}
@@ -323,6 +323,8 @@ def check_file(path: Path) -> tuple[Product | None, list[KnowledgeFault]]:
               for key, line in repeated]
     if not isinstance(raw, dict):
         return None, faults + [KnowledgeFault(file, path.name, "must hold a mapping (id, title, parameters...)")]
+    raw, unshared = expand_shared(raw)
+    faults += [KnowledgeFault(file, name, f"parameters: `use: {name}` {what}") for name, what in unshared]
     try:
         product = Product.model_validate(raw)
     except ValidationError as exc:
