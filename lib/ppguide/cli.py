@@ -157,11 +157,14 @@ def compose(group: Path = typer.Argument(..., help="YAML/JSON: {failover_group, 
 
 
 @app.command()
-def notebooks() -> None:
-    """Regenerate notebooks/<id>.ipynb from the products' declarations."""
+def notebooks(product: list[str] = typer.Argument(None, help="products to regenerate (default: all, and compose)")) -> None:
+    """Regenerate notebooks/<id>.ipynb from the products' declarations (run after changing a product)."""
     from .notebook_gen import write_all
-    for path in write_all():
-        out.print(f"wrote {path}")
+    try:
+        for path in write_all(product or None):
+            out.print(f"wrote {path}")
+    except PpguideError as exc:
+        _fail(exc)
 
 
 @app.command()

@@ -138,10 +138,16 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def write_all() -> list[Path]:
+def write_all(only: list[str] | None = None) -> list[Path]:
+    """Generate and execute notebooks/<id>.ipynb for every product (or the ones named) and the composer."""
     NOTEBOOKS.mkdir(exist_ok=True)
     paths = []
     builds = [(pid, lambda pid=pid: build(load(pid))) for pid in product_ids()] + [("compose", build_compose)]
+    if only:
+        for name in only:
+            if name != "compose":
+                load(name)                # an unknown id is refused with "did you mean"
+        builds = [(name, make) for name, make in builds if name in only]
     for name, make in builds:
         path = NOTEBOOKS / f"{name}.ipynb"
         path.write_text(nbformat.writes(execute(make())) + "\n", encoding="utf-8")
