@@ -393,9 +393,6 @@ def test_library_refusals_are_parameter_errors():
     with pytest.raises(ParameterError) as exc:
         broadcast("172.16.134.12", "255.0.255.0")
     assert exc.value.problems[0].parameter == "subnet_mask" and "連続" in exc.value.ja
-    with pytest.raises(ParameterError) as exc:
-        ups_budget.check_pcp_power_off_delay(240)
-    assert exc.value.parameters == ["power_off_delay_s"]
 
 
 # --- artifacts ------------------------------------------------------------------------------------------------

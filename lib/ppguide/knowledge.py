@@ -46,7 +46,6 @@ DATA = _builtin("data")
 #: Environment variable naming further knowledge folders (separated like PATH), searched before PROCEDURES.
 SEARCH_VARIABLE = "PPGUIDE_PROCEDURES"
 
-SCENARIOS = ("fresh", "failover_ready", "update", "uninstall")
 
 
 class _Strict(BaseModel):

@@ -32,14 +32,13 @@ the guide.  The numbers of the rule (8 s, 60 s, 2 s per UPS, about 2 min)
 are defaults here; the product knowledge passes them explicitly, each cited
 to its guide line.  Bad input raises :class:`ppguide.errors.ParameterError`
 naming the parameter(s), the value given and what is expected, in English and
-Japanese.  The module writes nothing except in :func:`save_timeline_png`.
+Japanese.  The module writes no files.
 """
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ParameterError, Problem
@@ -333,7 +332,7 @@ def _control_verdicts(budget: Budget, label: str, role: str, runtime: int) -> Ba
     if role == "shared_disk":
         os_done = a.at(EV_OS_COMPLETE[0])
         return _verdict(label, role, runtime, a.at(EV_DISK_UPS_STOP[0]), os_done, "A",
-                        EV_DISK_UPS_STOP[0], EV_DISK_UPS_STOP[1], f"case A", "ケースA",
+                        EV_DISK_UPS_STOP[0], EV_DISK_UPS_STOP[1], "case A", "ケースA",
                         f"It runs out even before the OS shutdown completes at {os_done} s, so the shared disk "
                         f"loses power while the servers are still shutting down: data is at risk.",
                         f"OSシャットダウン完了({os_done}秒)より前に切れるため、サーバのシャットダウン中に共有ディスクの"
@@ -391,40 +390,6 @@ def _server_verdict(budget: ServerBudget, label: str, role: str, runtime: int) -
                     f"電源を失う恐れがあります。")
 
 
-def check_batteries(budget: Budget | ServerBudget, battery_runtime_s: dict[str, int]) -> list[BatteryVerdict]:
-    """Check each UPS role's battery runtime (seconds) against the timelines.
-
-    Keys of ``battery_runtime_s`` are UPS roles: ``shared_disk``,
-    ``cluster_server`` and ``control_terminal``.  A UPS is *safe* when its
-    battery lasts from the power failure until the latest moment it must
-    still deliver power in a case where it is on battery:
-
-    * shared_disk: its output stop in case A (it is on battery only there);
-    * cluster_server: its latest output stop over cases A (simultaneous
-      failure) and B;
-    * control_terminal: its own confirmation time x (the governing minimum, or
-      the planned ``control_confirm_s`` if larger) plus its own power-off delay.
-
-    ``critical`` means the battery is gone even before the point that
-    matters most: the OS shutdown completing (disk and server UPSs) or its own
-    shutdown starting (control terminal).
-    """
-    if not isinstance(battery_runtime_s, dict):
-        raise _bad("battery_runtime_s", battery_runtime_s, "a mapping of UPS role to seconds",
-                   "UPS の役割から秒数への対応 (dict)")
-    unknown = sorted(set(battery_runtime_s) - set(UPS_ROLES))
-    if unknown:
-        raise _bad("battery_runtime_s", battery_runtime_s, f"keys among {', '.join(UPS_ROLES)}",
-                   f"キーは {', '.join(UPS_ROLES)} のいずれか")
-    for role, runtime in battery_runtime_s.items():
-        if isinstance(runtime, bool) or not isinstance(runtime, int) or runtime < 0:
-            raise _bad("battery_runtime_s", battery_runtime_s, f"a whole number of seconds >= 0 for {role}",
-                       f"{role} は 0 以上の整数 (秒)")
-    ups = [{"name": f"{role} UPS", "role": role, "battery_runtime_s": battery_runtime_s[role]}
-           for role in UPS_ROLES if role in battery_runtime_s]
-    return check_ups_batteries(budget, ups)
-
-
 def check_ups_batteries(budget: Budget | ServerBudget, ups: Sequence[dict[str, Any]]) -> list[BatteryVerdict]:
     """One verdict per UPS record (``name``, ``role``, ``battery_runtime_s``), in the given order.
 
@@ -449,65 +414,6 @@ def check_ups_batteries(budget: Budget | ServerBudget, ups: Sequence[dict[str, A
         else:
             verdicts.append(_control_verdicts(budget, label, role, runtime))
     return verdicts
-
-
-def check_pcp_power_off_delay(power_off_delay_s: int) -> int:
-    """§1.8: the PowerChute plus UPS-off wait is chosen from 20/180/300/600 s (L5108)."""
-    if (isinstance(power_off_delay_s, bool) or not isinstance(power_off_delay_s, int)
-            or power_off_delay_s not in PCP_POWER_OFF_DELAY_CHOICES_S):
-        raise _bad("power_off_delay_s", power_off_delay_s,
-                   "with PowerChute plus (§1.8) one of 20, 180, 300, 600 seconds (guide L5108)",
-                   "PowerChute plus (1.8 章) では 20・180・300・600 秒のいずれか")
-    return power_off_delay_s
-
-
-def check_pcbe_times(*, cluster_shutdown_timeout_s: int, command_file_duration_s: int,
-                     os_shutdown_time_s: int, measured_os_shutdown_s: int | Sequence[int],
-                     registered_job_s: int | None = None) -> list[str]:
-    """§1.9: check the PowerChute Business Edition durations; return warnings.
-
-    * ``command_file_duration_s`` (「コマンドファイル実行所要時間」 / the
-      command-file 「期間」) must be >= the AC power-failure cluster-shutdown
-      timeout (L5628) and, when a registered job runs at power-failure
-      shutdown, cover the timeout and the job one after the other: the job
-      starts only once the cluster has stopped on that server (L5406, L5622).
-    * ``os_shutdown_time_s`` (「OSのシャットダウンに必要な時間」, the power-off
-      delay) must exceed every measured OS shutdown time (L5507).
-    """
-    timeout = _int("cluster_shutdown_timeout_s", cluster_shutdown_timeout_s, 1)
-    duration = _int("command_file_duration_s", command_file_duration_s, 0)
-    os_time = _int("os_shutdown_time_s", os_shutdown_time_s, 1)
-    measured = [measured_os_shutdown_s] if isinstance(measured_os_shutdown_s, int) else list(measured_os_shutdown_s)
-    if not measured:
-        raise _bad("measured_os_shutdown_s", measured_os_shutdown_s,
-                   "at least one measured OS shutdown time in seconds",
-                   "OS シャットダウン時間の実測値 (秒) を 1 つ以上")
-    measured = [_int("measured_os_shutdown_s", m, 1) for m in measured]
-    if duration < timeout:
-        raise _bad("command_file_duration_s+cluster_shutdown_timeout_s",
-                   {"command_file_duration_s": duration, "cluster_shutdown_timeout_s": timeout},
-                   "a PCBE command-file duration of at least the AC power-failure cluster-shutdown "
-                   "timeout (guide L5628)",
-                   "PCBE のコマンドファイルの期間が ESMPRO/AC の「停電時のクラスタシャットダウン」のタイムアウト時間以上であること")
-    if registered_job_s is not None and duration < timeout + _int("registered_job_s", registered_job_s, 0):
-        raise _bad("command_file_duration_s+registered_job_s",
-                   {"command_file_duration_s": duration, "registered_job_s": registered_job_s},
-                   f"a command-file duration of at least the timeout plus the registered power-failure job "
-                   f"({timeout} + {registered_job_s} s): the job starts after the cluster stop (guide L5406, L5622, L5628)",
-                   "コマンドファイルの期間がタイムアウト時間と電源異常切断時の登録ジョブの所要時間の合計以上であること "
-                   "(登録ジョブはクラスタ停止後に起動)")
-    if os_time <= max(measured):
-        raise _bad("os_shutdown_time_s+measured_os_shutdown_s",
-                   {"os_shutdown_time_s": os_time, "measured_os_shutdown_s": max(measured)},
-                   "a PCBE OS-shutdown time clearly above the longest measured OS shutdown, "
-                   "or the UPS may cut power mid-shutdown (guide L5507)",
-                   "PCBE の OS シャットダウンに必要な時間が、実測した OS シャットダウン時間の最大値を十分に上回ること")
-    warnings = []
-    if len(measured) < 2:
-        warnings.append(
-            "Only one OS shutdown measurement was given; measure several times on the real server (guide L5507)."
-            " / OSシャットダウン時間の実測値が1回分のみです。実機で複数回計測してください。")
-    return warnings
 
 
 # --- pictures ---------------------------------------------------------------------------
@@ -567,10 +473,3 @@ def timeline_png(budget: Budget | ServerBudget | dict[str, Any]) -> bytes:
     buf = io.BytesIO()
     plot_timeline(budget).savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
-
-
-def save_timeline_png(budget: Budget | ServerBudget, path: str | Path) -> Path:
-    """Write :func:`timeline_png` to ``path``."""
-    path = Path(path)
-    path.write_bytes(timeline_png(budget))
-    return path
