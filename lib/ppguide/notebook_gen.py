@@ -13,19 +13,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .examples import guide_example
 from .knowledge import ROOT, Product, load, product_ids
+from .params import annotation
 
 NOTEBOOKS = ROOT / "notebooks"
-
-PM_TYPES = {"bool": "bool", "int": "int"}
-
-
-def _pm_type(p) -> str:
-    if p.type.startswith("list[") or p.type == "records":
-        return "list"
-    if p.type == "choice":
-        return "int" if all(isinstance(c, int) for c in p.choices) else "str"
-    return PM_TYPES.get(p.type, "str")
-
 
 def parameters_source(product: Product) -> str:
     lines = []
@@ -38,7 +28,7 @@ def parameters_source(product: Product) -> str:
             example = guide_example(product.id).get(p.name)
             help_en += " (REQUIRED, a fact of your cluster" + (f"; guide example: {example})" if example else ")")
             help_en = help_en.replace("=", ":").replace("\n", " ")
-        lines.append(f"{p.name}: {_pm_type(p)} = {p.default!r}  # {help_en}")
+        lines.append(f"{p.name}: {annotation(p)[1]} = {p.default!r}  # {help_en}")
     lines.append(f"output_dir: str = {('out/' + product.id)!r}  # folder that receives the bundle")
     lines.append("download_base: str = ''  # prefix of the download links (empty: output_dir)")
     return "\n".join(lines)
