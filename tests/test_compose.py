@@ -25,9 +25,9 @@ def with_fixtures(tmp_path, monkeypatch):
     for f in FIXTURES.glob("*.yaml"):
         shutil.copy(f, folder)
     monkeypatch.setattr(knowledge, "PROCEDURES", folder)
-    knowledge.load.cache_clear()
+    knowledge.clear_cache()
     yield
-    knowledge.load.cache_clear()
+    knowledge.clear_cache()
 
 
 def body(text: str, label: str) -> list[str]:

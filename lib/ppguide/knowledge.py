@@ -336,7 +336,7 @@ def load_file(path: Path) -> Product:
     """The product a knowledge file defines, checked (KnowledgeError lists every fault). Cached by resolved path."""
     from .knowledge_check import check_file   # the checks need the engine, which needs this module
     product, faults = check_file(path)
-    if faults:
+    if faults or product is None:
         raise KnowledgeError(shown(path), faults=faults)
     return product
 
@@ -349,4 +349,6 @@ def load(product_id: str) -> Product:
     return load_file(path)
 
 
-load.cache_clear = load_file.cache_clear   # for callers that edit a knowledge file in place
+def clear_cache() -> None:
+    """Forget loaded knowledge (for callers that edit a knowledge file in place)."""
+    load_file.cache_clear()

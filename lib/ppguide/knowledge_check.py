@@ -195,18 +195,19 @@ class _Checker:
             for i, w in enumerate(p.script.stop_wrap):
                 self.expression(f"script.stop_wrap[{i}].when", w.when, "expression", self.scope_script)
         for g, group in p.registry.items():
-            for i, v in enumerate(group.values):
-                self.expression(f"registry.{g}.values[{i}].when", v.when, "expression", full)
-                self.expression(f"registry.{g}.values[{i}].data", v.data, "template", full)
+            for i, reg in enumerate(group.values):
+                self.expression(f"registry.{g}.values[{i}].when", reg.when, "expression", full)
+                self.expression(f"registry.{g}.values[{i}].data", reg.data, "template", full)
         for c in p.checks:
             self.expression(f"checks[{c.id}].when", c.when, "expression", full)
             self.expression(f"checks[{c.id}].en", c.en, "template", full)
             self.expression(f"checks[{c.id}].ja", c.ja, "template", full)
-        for s in p.steps:
-            self.expression(f"steps[{s.id}].when", s.when, "expression", full)
-            for field, text in [("title.en", s.title.en), ("title.ja", s.title.ja), ("artifact", s.artifact),
-                                ("commands", s.commands)] + ([("why.en", s.why.en), ("why.ja", s.why.ja)] if s.why else []):
-                self.expression(f"steps[{s.id}].{field}", text, "template", full)
+        for step in p.steps:
+            self.expression(f"steps[{step.id}].when", step.when, "expression", full)
+            for field, text in [("title.en", step.title.en), ("title.ja", step.title.ja), ("artifact", step.artifact),
+                                ("commands", step.commands)] + (
+                                   [("why.en", step.why.en), ("why.ja", step.why.ja)] if step.why else []):
+                self.expression(f"steps[{step.id}].{field}", text, "template", full)
         for a in p.artifacts:
             local = full | (set(evaluate.ARTIFACT_NAMES) if a.for_each else set())
             self.expression(f"artifacts[{a.path}].when", a.when, "expression", full)

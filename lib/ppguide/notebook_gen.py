@@ -23,7 +23,7 @@ def parameters_source(product: Product) -> str:
         # papermill cannot read a parameter line whose comment holds "=", so the help says it otherwise.
         help_en = p.help.en.replace("\n", " ").replace("=", ":")
         if p.type == "choice":
-            help_en += f" (one of: {', '.join(map(str, p.choices))})"
+            help_en += f" (one of: {', '.join(map(str, p.choices or []))})"
         if p.required:
             example = guide_example(product.id).get(p.name)
             help_en += " (REQUIRED, a fact of your cluster" + (f"; guide example: {example})" if example else ")")

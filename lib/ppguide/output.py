@@ -11,6 +11,7 @@ removed after the swap. No fixed name a user might already have is ever touched.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -44,7 +45,8 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def check_target(outdir: str | Path, force: bool = False, keep: Iterable[str | Path] = ()) -> Path:
+def check_target(outdir: str | os.PathLike[str], force: bool = False,
+                 keep: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """The resolved output folder, after checking a bundle may replace what is there. Touches nothing."""
     out = Path(outdir).resolve()
     for k in keep:

@@ -301,13 +301,14 @@ def annotation(decl) -> tuple[Any, str]:
         base = str if all(isinstance(c, str) for c in decl.choices) else int
         return Annotated[base, AfterValidator(_choice)], base.__name__
     if t == "records":
-        fields = {f: (SCALARS[ft][0], ...) for f, ft in decl.fields.items()}
+        fields: dict[str, Any] = {f: (SCALARS[ft][0], ...) for f, ft in (decl.fields or {}).items()}
         record = create_model(f"{decl.name}_record", __config__=ConfigDict(extra="forbid"), **fields)
-        return Annotated[list[record], BeforeValidator(_split_list), AfterValidator(_nonempty_unique_records)], "list"
+        return (Annotated[list[record], BeforeValidator(_split_list),  # type: ignore[valid-type]  # built at run time
+                          AfterValidator(_nonempty_unique_records)], "list")
     if t.startswith("list[") and t.endswith("]"):
         inner, _, *_ = SCALARS[t[5:-1]]
         check = _unique if decl.default == [] else _nonempty_unique   # a list declared empty by default may stay empty
-        return Annotated[list[inner], BeforeValidator(_split_list), AfterValidator(check)], "list"
+        return Annotated[list[inner], BeforeValidator(_split_list), AfterValidator(check)], "list"  # type: ignore[valid-type]
     if t == "int":
         def _range(v: int, lo=decl.min, hi=decl.max) -> int:
             if (lo is not None and v < lo) or (hi is not None and v > hi):
@@ -358,7 +359,7 @@ def model_for(product) -> type[BaseModel]:
 
 
 def _build_model(product) -> type[BaseModel]:
-    fields = {}
+    fields: dict[str, Any] = {}
     for d in product.parameters:
         ann, _ = annotation(d)
         if d.default is None and not d.required:
