@@ -20,6 +20,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from . import emit_bat, emit_reg, expressions
+from .scripts import cmd_arg
 
 Render = Callable[[Any, Any, dict[str, Any], str], bytes]   # (product, artifact, ctx, sources) -> bytes
 
@@ -98,7 +99,7 @@ register(Kind("registry-restore", _reg(True), source="registry"))
 # -- services: one services.bat for the group --------------------------------------------------------
 
 def _services_body(names: list[str]) -> str:
-    return "\n".join(f"sc config {s} start= demand" for s in names)
+    return "\n".join(f"sc config {cmd_arg(s)} start= demand" for s in names)
 
 
 def _manual_services(product, art, ctx) -> list[str]:

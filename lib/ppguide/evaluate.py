@@ -57,20 +57,27 @@ def _steps(product: Product, ctx: dict[str, Any]) -> tuple[list[StepOut], list[F
     for step in product.steps:
         if not (_in_scenario(step.scenarios, ctx) and expressions.holds(step.when, ctx)):
             continue
-        n = len(steps) + 1
-        title_en, title_ja = expressions.render(step.title.en, ctx), expressions.render(step.title.ja, ctx)
-        artifact = expressions.render(step.artifact, ctx) if step.artifact else None
-        if step.commands:
-            artifact = f"commands/{n:02d}-{step.id}.bat"
-            body = expressions.render(step.commands, ctx)
-            files.append(File(artifact, "commands", step.place, "cp932",
-                              emit_bat.commands(artifact, step.place, title_en, body, sources(product))))
-        why = step.why
-        steps.append(StepOut(n, step.id, step.place, title_en, title_ja,
-                             expressions.render(why.en, ctx) if why else "",
-                             expressions.render(why.ja, ctx) if why else "",
-                             list(step.gui), artifact, list(step.cite)))
+        for index, item in (enumerate(ctx[step.for_each]) if step.for_each else [(None, None)]):
+            local = dict(ctx, **dict(zip(ARTIFACT_NAMES, (item, index)))) if step.for_each else ctx
+            _step(product, step, local, steps, files)
     return steps, files
+
+
+def _step(product: Product, step, ctx: dict[str, Any], steps: list[StepOut], files: list[File]) -> None:
+    """One step (one entry of its for_each) appended to `steps`, its command file to `files`."""
+    n = len(steps) + 1
+    title_en, title_ja = expressions.render(step.title.en, ctx), expressions.render(step.title.ja, ctx)
+    artifact = expressions.render(step.artifact, ctx) if step.artifact else None
+    if step.commands:
+        artifact = f"commands/{n:02d}-{step.id}.bat"
+        body = expressions.render(step.commands, ctx)
+        files.append(File(artifact, "commands", step.place, "cp932",
+                          emit_bat.commands(artifact, step.place, title_en, body, sources(product))))
+    why = step.why
+    steps.append(StepOut(n, step.id, step.place, title_en, title_ja,
+                         expressions.render(why.en, ctx) if why else "",
+                         expressions.render(why.ja, ctx) if why else "",
+                         [expressions.render(g, ctx) for g in step.gui], artifact, list(step.cite)))
 
 
 _encode = artifact_kinds.encode

@@ -65,9 +65,12 @@ def commands(spec) -> dict[str, str]:
 
 
 def executables(spec) -> set[str]:
-    """Upper-cased program names (without .EXE) a product's script lines call through the command words."""
+    """Upper-cased program names (without .EXE) a product's script actions call: its command words and
+    the first word of each monitor command that is a plain name (not a template, path or quoted)."""
     cmds = commands(spec)
-    return {cmds[k].split()[0].upper().removesuffix(".EXE") for k in cmds if k != "log_switch"}
+    words = [cmds[k].split()[0] for k in cmds if k != "log_switch"]
+    words += [a.monitor.command.split()[0] for a in spec.start if a.monitor is not None]
+    return {w.upper().removesuffix(".EXE") for w in words if not set(w) & set('{}"\\:%')}
 
 
 def cmd_arg(text: str) -> str:
