@@ -1,0 +1,138 @@
+"""Every kind of script action runs under Wine's cmd.exe in the declared order, once per event branch.
+
+The fixture products epsilon (hooks, net start/stop, quoted and per-host ARMLOADs, ARMNSADD/ARMNSDEL,
+a monitor switched on and off, ARMSLEEP, on_error exit, the priority and RECOVER slots) and zeta (lines
+added to another group's scripts, in the priority slots) are in tests/fixtures/procedures. The expected
+calls are written here from the fixtures' declared order, as the stand-ins log them (program upper-cased,
+quotes gone).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+from ppguide import knowledge  # noqa: E402
+from ppguide.evaluate import evaluate  # noqa: E402
+from wine import EVENT_BRANCHES, FIXTURES, STANDINS, session, wine  # noqa: E402,F401
+
+MESSAGES = yaml.safe_load((knowledge.DATA / "messages.yaml").read_text("utf-8"))["messages"]
+DISK = f"ARMBCAST /MSG {MESSAGES['disk']['ja']} /A"
+NO_ARM = f"ARMBCAST /MSG {MESSAGES['no_arm']['ja']} /A"
+FACTS = {"epsilon": {"hosts": [{"name": "VCOMSQL"}, {"name": "VCOMORA"}], "bom_item_ids": ["APPL001", "APPL002"]},
+         "zeta": {}}
+
+# The declared order of epsilon.yaml, slot by slot.
+EPSILON = {
+    ("start", "main"): ["ARMLOG id_Base", "ARMLOAD id_Base /S /M /WAIT 0 Nvbase",
+                        "NET start ESMPRO/CM CMURELAY",
+                        "ARMLOG CMIT", "ARMLOAD CMIT /M /S ESMPRO/CM CMIT service",
+                        "ARMLOG pfm1", "ARMLOAD pfm1 /S JP1PCMGR_PN [VCOMSQL]",
+                        "ARMLOG pfm2", "ARMLOAD pfm2 /S JP1PCMGR_PN [VCOMORA]",
+                        r"ARMNSADD esmprocm X:\Program Files\ESMPRO\ESMPROCM\setup",
+                        "SETBWATC -a APPL001 -w 1", "SETBWATC -a APPL002 -w 1"],
+    ("start", "highest"): ["ARMLOG up on the highest-priority server of g"],
+    ("start", "other"): ["ARMLOG up on another server"],
+    ("start", "recover"): ["ARMSLEEP 1"],
+    ("stop", "main"): ["SETBWATC -a APPL002 -w 0", "SETBWATC -a APPL001 -w 0", "ARMNSDEL esmprocm",
+                       "NET stop ESMPRO/CM CMURELAY",
+                       "ARMLOG o pfm2", "ARMKILL pfm2", "ARMLOG o pfm1", "ARMKILL pfm1",
+                       "ARMLOG o CMIT", "ARMKILL CMIT", "ARMSLEEP 5", "ARMLOG o id_Base", "ARMKILL id_Base"],
+    ("stop", "highest"): ["ARMLOG down on the highest-priority server"],
+    ("stop", "other"): [],
+}
+# zeta.yaml: AppManager-style lines for the SQL Server group's scripts (guide L6530-6544, L6680-6695).
+ZETA = {
+    ("start", "main"): [], ("start", "highest"): ["NET start NetIQms"],
+    ("start", "other"): ["ARMSLEEP 30", "NET start NetIQms"], ("start", "recover"): [],
+    ("stop", "main"): [], ("stop", "highest"): ["NET stop NetIQms", "ARMSLEEP 30"],
+    ("stop", "other"): ["NET stop NetIQms", "ARMSLEEP 30"],
+}
+DECLARED = {"epsilon": EPSILON, "zeta": ZETA}
+SCRIPTS = ["start.bat", "stop.bat"]
+
+
+def expected(product: str, script: str, env: dict) -> list[str]:
+    side, order = script.split(".")[0], DECLARED[product]
+    event = env.get("ARMS_EVENT")
+    if event not in ({"START", "FAILOVER", "RECOVER"} if side == "start" else {"START", "FAILOVER"}):
+        return [NO_ARM]
+    if event == "RECOVER":
+        return order[side, "recover"]
+    if env.get("ARMS_DISK") == "FAILURE":
+        return [DISK]
+    return order[side, "main"] + order[side, "other" if env.get("ARMS_SERVER") == "OTHER" else "highest"]
+
+
+_bundles: dict[str, dict[str, bytes]] = {}
+_runs: dict[str, dict[tuple[str, str], list[str]]] = {}
+
+
+def scripts_of(product: str) -> dict[str, bytes]:
+    if product not in _bundles:
+        old = os.environ.get(knowledge.SEARCH_VARIABLE)
+        os.environ[knowledge.SEARCH_VARIABLE] = str(FIXTURES)
+        try:
+            b = evaluate(product, FACTS[product])
+        finally:
+            if old is None:
+                del os.environ[knowledge.SEARCH_VARIABLE]
+            else:
+                os.environ[knowledge.SEARCH_VARIABLE] = old
+        _bundles[product] = {s: b.file(s).content for s in SCRIPTS}
+    return _bundles[product]
+
+
+def runs(product: str) -> dict[tuple[str, str], list[str]]:
+    if product not in _runs:
+        w, files = session(), scripts_of(product)
+        jobs = [(s, b) for s in SCRIPTS for b in EVENT_BRANCHES]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            logs = pool.map(lambda job: w.run_bat(files[job[0]], EVENT_BRANCHES[job[1]]), jobs)
+            _runs[product] = dict(zip(jobs, logs))
+    return _runs[product]
+
+
+def test_the_stand_ins_cover_every_program_the_actions_call():
+    """Derived from the knowledge (tests/wine.py): the new kinds' programs are there without a hand list."""
+    assert {"ARMLOG", "ARMSLEEP", "ARMNSADD", "ARMNSDEL", "SETBWATC", "ARMLOAD", "ARMKILL", "NET"} <= set(STANDINS)
+
+
+@pytest.mark.parametrize("branch", EVENT_BRANCHES)
+@pytest.mark.parametrize("script", SCRIPTS)
+@pytest.mark.parametrize("product", DECLARED)
+def test_actions_run_in_the_declared_order(wine, product, script, branch):
+    assert runs(product)[script, branch] == expected(product, script, EVENT_BRANCHES[branch])
+
+
+@pytest.mark.parametrize("event", ["START", "FAILOVER"])
+def test_a_failed_load_reports_and_leaves(wine, event):
+    """on_error: exit on CMIT: when its ARMLOAD fails nothing after it runs, the handler broadcasts which
+    command failed and the script ends (no pause waiting for a key)."""
+    got = wine.run_bat(scripts_of("epsilon")["start.bat"], {"ARMS_EVENT": event, "PPG_FAIL": "ARMLOAD CMIT"})
+    main = EPSILON["start", "main"]
+    assert got == main[:main.index("ARMLOAD CMIT /M /S ESMPRO/CM CMIT service") + 1] + [
+        f"ARMBCAST /MSG {MESSAGES['failed']['ja'].replace('{what}', 'ARMLOAD.EXE CMIT')} /A"]
+
+
+def test_a_load_without_on_error_goes_on(wine):
+    got = wine.run_bat(scripts_of("epsilon")["start.bat"], {"ARMS_EVENT": "START", "PPG_FAIL": "ARMLOAD pfm1"})
+    assert got == EPSILON["start", "main"] + EPSILON["start", "highest"]
+
+
+def test_every_load_is_killed_and_every_share_and_monitor_undone_in_reverse(wine):
+    r = runs("epsilon")
+    for event in ("start", "failover"):
+        start, stop = r["start.bat", event], r["stop.bat", event]
+        loaded = [c.split()[1] for c in start if c.startswith("ARMLOAD ")]
+        assert [c.split()[1] for c in stop if c.startswith("ARMKILL ")] == loaded[::-1]
+        shared = [c.split()[1] for c in start if c.startswith("ARMNSADD ")]
+        assert [c.split()[1] for c in stop if c.startswith("ARMNSDEL ")] == shared[::-1]
+        on = [c.removesuffix(" -w 1") for c in start if c.startswith("SETBWATC") and c.endswith("-w 1")]
+        assert [c.removesuffix(" -w 0") for c in stop if c.startswith("SETBWATC")] == on[::-1]
