@@ -310,3 +310,12 @@ def test_the_group_parameter_takes_the_groups_name(fixtures):
     g = compose({"failover_group": "SQLG", "products": [{"id": "zeta"}]})
     assert "rem *  start.bat  failover group SQLG" in g.file("start.bat").text()
     assert g.file("zeta/netiq-login.sql").role == "sql"
+
+
+def test_steps_for_each_render_title_and_gui(fixtures):
+    b = evaluate("epsilon", {"hosts": [{"name": "VCOMSQL"}, {"name": "VCOMORA"}]})
+    steps = [s for s in b.steps if s.id == "register-host"]
+    assert [s.title_en for s in steps] == ["Register the service of logical host VCOMSQL (1 of 2)",
+                                           "Register the service of logical host VCOMORA (2 of 2)"]
+    assert [s.gui for s in steps] == [["「JP1PCMGR_PN [VCOMSQL]」"], ["「JP1PCMGR_PN [VCOMORA]」"]]
+    assert [s.n for s in steps] == [1, 2]

@@ -7,6 +7,11 @@ ServerManager and Netvisor...) is started once, by the first product that
 starts it. Products are ordered by their `after` constraints (stable in the
 order the group file gives); services a product declares `first` start before
 all others and stop after them; stop.bat walks the blocks in reverse.
+
+Every other artifact is merged as its kind says (artifact_kinds.KINDS): copied into the
+product's folder, or its entries united into one file at the group's root (services.bat,
+sync-registry.txt). A product's script names the parameter that holds its group's name
+(script.group_parameter); the group's name is given to it there.
 """
 from __future__ import annotations
 

@@ -11,12 +11,16 @@
   sees only the values before it; services and script actions do not see `script`);
 - a value compared with a choice parameter (`scenario == 'updte'`) that is not one of its choices;
 - a scenario on a step, artifact or script that the product's `scenario` parameter does not declare;
-- a field that has no effect for its kind: `skip_rest_on_error` on an action that is not `run`, `template`
-  or `source` on an artifact kind that ignores it, `artifact` on a step that has `commands`;
+- a field that has no effect for its kind: `on_error` on a kill/unshare/unmonitor, `for_each` on a load or
+  kill (services have their own), a load, share or monitor in stop.bat, an undo in start.bat, the recover
+  slot in stop.bat, `template` or `source` on an artifact kind that ignores it (artifact_kinds.KINDS says
+  which use them), an encoding the kind is never written in, `artifact` on a step that has `commands`;
+- a share or monitor that stop.bat never undoes, an unshare/unmonitor naming nothing start.bat started;
 - references to what does not exist: a service key in the script, an erratum named by a literal or a check's
   parameter, a place (data/places.yaml), a registry group, a `for_each` list, a product in `script.after`,
   a file whose name is not its product's id; a default outside its parameter's choices, an error check that
-  names no parameter.
+  names no parameter; an artifact kind nobody registered; script.group_parameter naming no parameter;
+  a `for_each` of a service, action or step naming no list.
 """
 from __future__ import annotations
 
@@ -41,8 +45,7 @@ SOURCE_KINDS = tuple(k.name for k in KINDS.values() if k.source)
 ACTION_TEMPLATES = {"net_start": ["net_start"], "net_stop": ["net_stop"], "log": ["log"], "run": ["run"],
                     "share": ["share.name", "share.path"], "unshare": ["unshare"],
                     "monitor": ["monitor.command", "monitor.on", "monitor.off"], "unmonitor": ["unmonitor"]}
-#: Kinds that undo what another kind did in start.bat, and that kind.
-UNDOES = {"kill": "load", "unshare": "share", "unmonitor": "monitor"}
+UNDOES = scripts.UNDOES
 
 
 class _Loader(yaml.SafeLoader):

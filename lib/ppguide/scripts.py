@@ -45,6 +45,8 @@ from .knowledge import DATA
 
 #: Names an action or a service with `for_each` adds for its templates: the entry and its position.
 ITEM_NAMES = ("item", "index")
+#: The kinds that undo in stop.bat what another kind started in start.bat.
+UNDOES = {"kill": "load", "unshare": "share", "unmonitor": "monitor"}
 #: Names a hook template sees.
 HOOK_NAMES = ("watch_id", "service", "key")
 #: Characters that make cmd.exe split or reinterpret an argument unless it is in double quotes.
@@ -92,6 +94,7 @@ class Line:
     slot: str = "main"
     on_error: str | None = None  # skip / exit
     what: str = ""               # what failed, for the exit handler's message
+    undo: str | None = None      # load, share, monitor: the stop.bat line that undoes it
 
 
 @dataclass
@@ -209,11 +212,7 @@ class _Product:
         parts = [self.cmd["load"], svc.watch_id] + ([options] if options else []) + [cmd_arg(svc.name)] \
             + ([svc.args] if svc.args else [])
         return Line("load", " ".join(parts), self.p.id, svc.key, svc.name, svc.watch_id, slot, on_error,
-                    f"{self.cmd['load']} {svc.watch_id}")
-
-    def kill_line(self, load: Line) -> Line:
-        return Line("kill", f"{self.cmd['kill']} {load.watch_id}", load.product, load.key, load.service,
-                    load.watch_id, load.slot)
+                    f"{self.cmd['load']} {svc.watch_id}", f"{self.cmd['kill']} {svc.watch_id}")
 
     def log_line(self, text: str, slot: str, on_error: str | None = None) -> Line:
         text = text.replace('"', "")
@@ -286,31 +285,25 @@ class _Product:
                 return []
             loaded.add(("share", name))
             return [Line("share", f"{cmd['share']} {name} {cmd_arg(path)}", pid, key=name, slot=slot,
-                         on_error=err, what=f"{cmd['share']} {name}")]
+                         on_error=err, what=f"{cmd['share']} {name}", undo=f"{cmd['unshare']} {name}")]
         if kind == "monitor":
             command = text(a.monitor.command)
             return [Line("monitor", f"{command} {text(a.monitor.on)}", pid, key=command, slot=slot,
-                         on_error=err, what=command),
-                    Line("monitor-off", f"{command} {text(a.monitor.off)}", pid, key=command, slot=slot)]
+                         on_error=err, what=command, undo=f"{command} {text(a.monitor.off)}")]
         rendered = render(a.run, ctx).strip("\n")
         return [Line("run", rendered, pid, slot=slot, on_error=err, what=rendered.split("\n")[0].strip())]
 
     def expand(self, lines: list[Line], started: list[Line]) -> list[Line]:
-        """Pair markers replaced by the lines that undo what this product `started`, in reverse."""
-        undo = {"kill-marker": ("load", self.kill_line),
-                "unshare-marker": ("share", lambda s: Line("unshare", f"{self.cmd['unshare']} {s.key}", s.product,
-                                                           key=s.key, slot=s.slot)),
-                "unmonitor-marker": ("monitor-off", lambda m: m)}
+        """Pair markers replaced by the lines that undo what this product `started` (all of it, or what
+        the marker names), in reverse order, in the marker's slot."""
         out = []
         for l in lines:
-            if l.kind not in undo:
-                if l.kind != "monitor-off":
-                    out.append(l)
+            kind = l.kind.removesuffix("-marker")
+            if kind not in UNDOES:
+                out.append(l)
                 continue
-            kind, make = undo[l.kind]
-            mine = [x for x in started if x.kind == kind and (l.text == "all" or x.key == l.text)]
-            out += [replace(make(x), slot=l.slot, kind="unmonitor") if kind == "monitor-off" else replace(make(x), slot=l.slot)
-                    for x in reversed(mine)]
+            mine = [x for x in started if x.kind == UNDOES[kind] and (l.text == "all" or x.key == l.text)]
+            out += [Line(kind, x.undo, x.product, x.key, x.service, x.watch_id, l.slot) for x in reversed(mine)]
         return out
 
 
@@ -322,8 +315,8 @@ def head_block(product, ctx: dict[str, Any], loaded: set) -> Block | None:
         return None
     loads = [b.load_line(s) for s in first]
     loaded.update(s.name for s in first)
-    return Block(product.id, b.hooked(loads), b.hooked([b.kill_line(x) for x in reversed(loads)]), first=True,
-                 adds_to=b.adds_to)
+    return Block(product.id, b.hooked(loads), b.hooked(b.expand([Line("kill-marker", "all", product.id)], loads)),
+                 first=True, adds_to=b.adds_to)
 
 
 def body_block(product, ctx: dict[str, Any], loaded: set) -> Block:
@@ -332,7 +325,7 @@ def body_block(product, ctx: dict[str, Any], loaded: set) -> Block:
     skip = set(b.spec.first)
     start = b.actions(b.spec.start, "start", loaded, skip)
     stop = b.actions(b.spec.stop, "stop", set(), skip)
-    started = [l for l in start if l.kind in ("load", "share", "monitor-off")]
+    started = [l for l in start if l.undo is not None]
     return Block(product.id, b.hooked(b.expand(start, started)), b.hooked(b.expand(stop, started)),
                  adds_to=b.adds_to)
 
