@@ -74,17 +74,22 @@ _bundles: dict[str, dict[str, bytes]] = {}
 _runs: dict[str, dict[tuple[str, str], list[str]]] = {}
 
 
+def fixture_bundle(product: str):
+    """The fixture product's bundle on FACTS (the fixtures folder searched first, only while evaluating)."""
+    old = os.environ.get(knowledge.SEARCH_VARIABLE)
+    os.environ[knowledge.SEARCH_VARIABLE] = str(FIXTURES)
+    try:
+        return evaluate(product, FACTS[product])
+    finally:
+        if old is None:
+            del os.environ[knowledge.SEARCH_VARIABLE]
+        else:
+            os.environ[knowledge.SEARCH_VARIABLE] = old
+
+
 def scripts_of(product: str) -> dict[str, bytes]:
     if product not in _bundles:
-        old = os.environ.get(knowledge.SEARCH_VARIABLE)
-        os.environ[knowledge.SEARCH_VARIABLE] = str(FIXTURES)
-        try:
-            b = evaluate(product, FACTS[product])
-        finally:
-            if old is None:
-                del os.environ[knowledge.SEARCH_VARIABLE]
-            else:
-                os.environ[knowledge.SEARCH_VARIABLE] = old
+        b = fixture_bundle(product)
         _bundles[product] = {s: b.file(s).content for s in SCRIPTS}
     return _bundles[product]
 
@@ -136,3 +141,15 @@ def test_every_load_is_killed_and_every_share_and_monitor_undone_in_reverse(wine
         assert [c.split()[1] for c in stop if c.startswith("ARMNSDEL ")] == shared[::-1]
         on = [c.removesuffix(" -w 1") for c in start if c.startswith("SETBWATC") and c.endswith("-w 1")]
         assert [c.removesuffix(" -w 0") for c in stop if c.startswith("SETBWATC")] == on[::-1]
+
+
+def test_registry_set_and_restore_pair_imports(wine):
+    """AppManager-style InstallPath (L7150-7158): the set file points it at the shared disk, the restore file
+    puts the local path back; both import with regedit /S."""
+    b = fixture_bundle("zeta")
+    key = r"HKEY_LOCAL_MACHINE\NetIQ\AppManager"
+    wine.reg_delete_tree(r"HKEY_LOCAL_MACHINE\NetIQ")
+    wine.import_reg(b.file("installpath-shared.reg").content)
+    assert wine.reg_query(key)["InstallPath"] == ("REG_SZ", r"Y:\NetIQ")
+    wine.import_reg(b.file("installpath-restore.reg").content)
+    assert wine.reg_query(key)["InstallPath"] == ("REG_SZ", r"C:\Program Files\NetIQ")
