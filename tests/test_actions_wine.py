@@ -9,6 +9,7 @@ quotes gone).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -153,3 +154,42 @@ def test_registry_set_and_restore_pair_imports(wine):
     assert wine.reg_query(key)["InstallPath"] == ("REG_SZ", r"Y:\NetIQ")
     wine.import_reg(b.file("installpath-restore.reg").content)
     assert wine.reg_query(key)["InstallPath"] == ("REG_SZ", r"C:\Program Files\NetIQ")
+
+
+_IF = re.compile(r'^IF\s+(?:/I\s+)?(?:NOT\s+)?(?:"[^"]*"\s*==\s*"[^"]*"|ERRORLEVEL\s+\d+)\s+(.*)$', re.I)
+BUILTINS = {"GOTO", "EXIT", "SET", "ECHO", "CALL"}
+
+
+def programs(bat: bytes) -> set[str]:
+    """The programs a start.bat / stop.bat calls by plain name (a quoted path cannot be a stand-in)."""
+    found = set()
+    for line in bat.decode("cp932").split("\r\n"):
+        line = line.strip()
+        while (m := _IF.match(line)):
+            line = m.group(1)
+        if not line or line.startswith((":", '"')) or line.lower().startswith("rem"):
+            continue
+        found.add(line.split()[0].upper().removesuffix(".EXE"))
+    return found - BUILTINS
+
+
+def test_the_stand_ins_cover_every_program_the_scripts_call():
+    """Every program the example bundles' and the fixtures' scripts call is a stand-in, so a Wine run logs it."""
+    from facts import evaluate as example
+    bundles = [example(pid) for pid in knowledge.product_ids()] + [fixture_bundle(p) for p in DECLARED]
+    called = set()
+    for b in bundles:
+        for f in b.files:
+            if f.role in ("start-script", "stop-script"):
+                called |= programs(f.content)
+    assert called and called <= set(STANDINS), called - set(STANDINS)
+    assert {"ARMLOAD", "ARMKILL", "ARMLOG", "ARMSLEEP", "ARMNSADD", "ARMNSDEL", "SETBWATC", "NET"} <= called
+
+
+@pytest.mark.parametrize("product", DECLARED)
+def test_every_goto_has_its_label(product):
+    for name, bat in scripts_of(product).items():
+        text = bat.decode("cp932")
+        labels = {l[1:].upper() for l in text.split("\r\n") if l.startswith(":")}
+        gotos = {g.upper() for g in re.findall(r"GOTO\s+(\S+)", text, re.I)}
+        assert gotos <= labels, (name, gotos - labels)
