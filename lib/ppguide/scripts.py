@@ -355,7 +355,7 @@ def describe(product, a) -> str:
         body = f"ARMLOAD `{a.load}`: {what}"
     elif kind == "kill":
         body = ("ARMKILL every watch id this product loaded, in reverse order" if a.kill == "all"
-                else "ARMKILL " + " or ".join(f"`{s.watch_id}`" for s in product.services if s.key == a.kill))
+                else f"ARMKILL `{a.kill}`: " + " or ".join(f"`{s.watch_id}`" for s in product.services if s.key == a.kill))
     elif kind == "share":
         body = f"ARMNSADD `{a.share.name}` `{a.share.path}`"
     elif kind == "monitor":
