@@ -263,8 +263,9 @@ def fixtures(monkeypatch):
 
 
 def test_a_group_keeps_shares_monitors_and_error_handlers_and_hooks_follow_the_kept_loads(fixtures):
-    """ServerManager starts ESM Base Service first (L705-708): epsilon's id_Base load, its hook and its
-    handler go; its CMIT load keeps hook and handler; the share and the monitors pair up across scripts."""
+    """ServerManager starts ESM Base Service first (L705-708): epsilon's own id_Base load and its handler go,
+    its hook stays with the load composition keeps (Netvisor-style ARMLOG before ServerManager's ARMLOAD);
+    its CMIT load keeps hook and handler; the share and the monitors pair up across scripts."""
     g = compose({"failover_group": "g1", "parameters": {"virtual_computer_name": "V1", "switch_drive": "X:"},
                  "products": [{"id": "epsilon", "parameters": {"bom_item_ids": ["APPL001", "APPL002"]}},
                               {"id": "servermanager", "parameters": {"receive_dmi_alerts": False,
@@ -272,7 +273,7 @@ def test_a_group_keeps_shares_monitors_and_error_handlers_and_hooks_follow_the_k
     start, stop = g.file("start.bat").content, g.file("stop.bat").content
     assert branch(start, "NORMAL") == [
         'IF "%ARMS_DISK%" == "FAILURE" GOTO ERROR_DISK',
-        "ARMLOAD.EXE id_Base /S /M /WAIT 0 Nvbase",                 # ServerManager's, first
+        'ARMLOG "id_Base"', "ARMLOAD.EXE id_Base /S /M /WAIT 0 Nvbase",   # ServerManager's, first; epsilon's hook
         'net start "ESMPRO/CM CMURELAY"',
         'ARMLOG "CMIT"', 'ARMLOAD.EXE CMIT /M /S "ESMPRO/CM CMIT service"', "IF ERRORLEVEL 1 GOTO ERROR_STEP1",
         'ARMLOG "pfm1"', 'ARMLOAD.EXE pfm1 /S "JP1PCMGR_PN [VCOMSQL]"',
@@ -289,7 +290,7 @@ def test_a_group_keeps_shares_monitors_and_error_handlers_and_hooks_follow_the_k
         "ARMKILL.EXE id_SM", "ARMKILL.EXE id_Rmap", "ARMKILL.EXE id_Cmd", "ARMKILL.EXE id_AM", "ARMKILL.EXE id_Alert",
         "setbwatc -a APPL002 -w 0", "setbwatc -a APPL001 -w 0", "ARMNSDEL esmprocm", 'net stop "ESMPRO/CM CMURELAY"',
         'ARMLOG "o pfm1"', "ARMKILL.EXE pfm1", 'ARMLOG "o CMIT"', "ARMKILL.EXE CMIT", "ARMSLEEP.EXE 5",
-        "ARMKILL.EXE id_Base",                                        # ServerManager's, last
+        'ARMLOG "o id_Base"', "ARMKILL.EXE id_Base",                  # ServerManager's, last; epsilon's hook
         'ARMLOG "down on the highest-priority server"']
 
 

@@ -26,7 +26,7 @@ from .artifact_kinds import KINDS
 from .evaluate import _encode, artifact_files, checklist_md, evaluate, prepare
 from .evaluate import sources as source_of
 from .knowledge import load
-from .scripts import GroupScript, body_block, head_block, wraps_for
+from .scripts import GroupScript, apply_hooks, body_block, head_block, wraps_for
 
 
 class GroupConflict(PpguideError):
@@ -112,7 +112,7 @@ def group_script(prepared: list[tuple[Any, dict[str, Any]]]) -> GroupScript:
         for w in wraps_for(p, c):
             if w.display not in [x.display for x in wraps]:
                 wraps.append(w)
-    return GroupScript([p.id for p, _ in with_script], heads + bodies, wraps)
+    return apply_hooks(GroupScript([p.id for p, _ in with_script], heads + bodies, wraps), with_script)
 
 
 def compose(data: Any, where: str = "group") -> Bundle:

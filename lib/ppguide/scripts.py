@@ -21,11 +21,13 @@ A product's script is a list of typed actions for start.bat and one for stop.bat
 other servers, RECOVER), an optional `for_each` over a list of records and an optional `on_error`:
 `skip` jumps over the rest of the product's lines in that branch, `exit` to a handler that
 broadcasts what failed and leaves the script. Hooks (`script.hooks`) add a log line before or after
-every load and kill line a block keeps, so they follow the watch ids composition keeps.
+every load and kill line of the product's services that the group's script keeps, whichever block
+holds it, so they follow the watch ids composition keeps.
 
 A `GroupScript` holds one block of lines per product (plus a leading block for services that must
 start first, such as ESM Base Service), and the services stopped with `net stop` around every
-ARMKILL of the group. Loads are merged by service name and shares by share name: what another
+ARMKILL of the group (`apply_hooks` adds the hooks' lines last). Loads are merged by service name
+and shares by share name: what another
 block already starts is not started again, and each block ARMKILLs (ARMNSDELs), in reverse,
 exactly what it started. stop.bat walks the blocks in reverse. `emit_bat` turns a GroupScript into
 files; `compose` builds one from several products.
@@ -205,6 +207,7 @@ class _Product:
         for s in ctx["services"]:
             self.by_key.setdefault(s.key, []).append(s)
         self.hooks = self.spec.hooks
+        self.names = {s.name for s in ctx["services"]}
         self.adds_to = render(self.spec.adds_to, ctx).strip() if self.spec.adds_to else None
 
     def load_line(self, svc, slot: str = "main", on_error: str | None = None) -> Line:
@@ -220,22 +223,15 @@ class _Product:
         line = f'{self.cmd["log"]} "{text}"' + (f" {switch}" if switch else "")
         return Line("log", line, self.p.id, slot=slot, on_error=on_error, what=f"{self.cmd['log']} {text}")
 
-    def hooked(self, lines: list[Line]) -> list[Line]:
-        """`lines` with the hooks' log lines around each load and kill."""
+    def hook(self, l: Line) -> tuple[list[Line], list[Line]]:
+        """The log lines this product's hooks put before and after a load or kill line of its services."""
         h = self.hooks
-        if not any((h.before_load, h.after_load, h.before_kill, h.after_kill)):
-            return lines
-        out = []
-        for l in lines:
-            before, after = {"load": (h.before_load, h.after_load), "kill": (h.before_kill, h.after_kill)}.get(
-                l.kind, (None, None))
-            local = dict(self.ctx, watch_id=l.watch_id, service=l.service, key=l.key) if before or after else None
-            if before:
-                out.append(self.log_line(render(before, local).strip(), l.slot))
-            out.append(l)
-            if after:
-                out.append(self.log_line(render(after, local).strip(), l.slot))
-        return out
+        before, after = {"load": (h.before_load, h.after_load), "kill": (h.before_kill, h.after_kill)}.get(
+            l.kind, (None, None))
+        if not (before or after) or l.service not in self.names:
+            return [], []
+        local = dict(self.ctx, watch_id=l.watch_id, service=l.service, key=l.key)
+        return ([self.log_line(render(t, local).strip(), l.slot)] if t else [] for t in (before, after))
 
     def actions(self, actions, side: str, loaded: set, skip: set[str]) -> list[Line]:
         """Lines of one side's actions; pair markers (kill, unshare, unmonitor) stay unexpanded.
@@ -315,8 +311,8 @@ def head_block(product, ctx: dict[str, Any], loaded: set) -> Block | None:
         return None
     loads = [b.load_line(s) for s in first]
     loaded.update(s.name for s in first)
-    return Block(product.id, b.hooked(loads), b.hooked(b.expand([Line("kill-marker", "all", product.id)], loads)),
-                 first=True, adds_to=b.adds_to)
+    return Block(product.id, loads, b.expand([Line("kill-marker", "all", product.id)], loads), first=True,
+                 adds_to=b.adds_to)
 
 
 def body_block(product, ctx: dict[str, Any], loaded: set) -> Block:
@@ -326,8 +322,25 @@ def body_block(product, ctx: dict[str, Any], loaded: set) -> Block:
     start = b.actions(b.spec.start, "start", loaded, skip)
     stop = b.actions(b.spec.stop, "stop", set(), skip)
     started = [l for l in start if l.undo is not None]
-    return Block(product.id, b.hooked(b.expand(start, started)), b.hooked(b.expand(stop, started)),
-                 adds_to=b.adds_to)
+    return Block(product.id, b.expand(start, started), b.expand(stop, started), adds_to=b.adds_to)
+
+
+def apply_hooks(script: GroupScript, prepared: list[tuple[Any, dict[str, Any]]]) -> GroupScript:
+    """The group's script with the hooks' log lines around every load and kill it keeps, whichever block
+    holds the line: the first product of the group (in `prepared` order) that declares the service and has
+    hooks writes them, with the watch id composition kept (ESM Base Service started by ServerManager's
+    first block still gets Netvisor's ARMLOG)."""
+    hookers = [_Product(p, c) for p, c in prepared if p.script and any(v for _, v in p.script.hooks)]
+    if not hookers:
+        return script
+    for b in script.blocks:
+        for side in ("start", "stop"):
+            out = []
+            for l in getattr(b, side):
+                before, after = next(((x, y) for x, y in (h.hook(l) for h in hookers) if x or y), ([], []))
+                out += before + [l] + after
+            setattr(b, side, out)
+    return script
 
 
 def wraps_for(product, ctx) -> list[NetWrap]:
@@ -340,7 +353,8 @@ def for_product(product, ctx) -> GroupScript:
     loaded: set = set()
     head = head_block(product, ctx, loaded)
     body = body_block(product, ctx, loaded)
-    return GroupScript([product.id], [b for b in (head, body) if b is not None], wraps_for(product, ctx))
+    return apply_hooks(GroupScript([product.id], [b for b in (head, body) if b is not None], wraps_for(product, ctx)),
+                       [(product, ctx)])
 
 
 def describe(product, a) -> str:
