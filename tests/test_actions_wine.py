@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -75,17 +76,24 @@ _bundles: dict[str, dict[str, bytes]] = {}
 _runs: dict[str, dict[tuple[str, str], list[str]]] = {}
 
 
-def fixture_bundle(product: str):
-    """The fixture product's bundle on FACTS (the fixtures folder searched first, only while evaluating)."""
+@contextmanager
+def fixtures_searched():
+    """The fixtures folder searched first, for the duration of the block (module-level caches outlive a test)."""
     old = os.environ.get(knowledge.SEARCH_VARIABLE)
     os.environ[knowledge.SEARCH_VARIABLE] = str(FIXTURES)
     try:
-        return evaluate(product, FACTS[product])
+        yield
     finally:
         if old is None:
             del os.environ[knowledge.SEARCH_VARIABLE]
         else:
             os.environ[knowledge.SEARCH_VARIABLE] = old
+
+
+def fixture_bundle(product: str):
+    """The fixture product's bundle on FACTS."""
+    with fixtures_searched():
+        return evaluate(product, FACTS[product])
 
 
 def scripts_of(product: str) -> dict[str, bytes]:
@@ -193,3 +201,19 @@ def test_every_goto_has_its_label(product):
         labels = {l[1:].upper() for l in text.split("\r\n") if l.startswith(":")}
         gotos = {g.upper() for g in re.findall(r"GOTO\s+(\S+)", text, re.I)}
         assert gotos <= labels, (name, gotos - labels)
+
+
+def test_a_composed_group_runs_hooks_shares_and_monitors_in_order(wine):
+    """ServerManager and epsilon in one group: epsilon's hook logs ServerManager's id_Base, the share and the
+    monitors are undone in stop.bat, every ARMLOAD is ARMKILLed in reverse."""
+    from facts import compose
+    with fixtures_searched():
+        g = compose({"failover_group": "g1", "products": [{"id": "epsilon"}, {"id": "servermanager"}]})
+    start = wine.run_bat(g.file("start.bat").content, {"ARMS_EVENT": "FAILOVER"})
+    stop = wine.run_bat(g.file("stop.bat").content, {"ARMS_EVENT": "FAILOVER"})
+    assert start[:2] == ["ARMLOG id_Base", "ARMLOAD id_Base /S /M /WAIT 0 Nvbase"]
+    assert stop[-3:] == ["ARMLOG o id_Base", "ARMKILL id_Base", "ARMLOG down on the highest-priority server"]
+    loaded = [c.split()[1] for c in start if c.startswith("ARMLOAD ")]
+    assert [c.split()[1] for c in stop if c.startswith("ARMKILL ")] == loaded[::-1]
+    assert "ARMNSADD esmprocm X:\\Program Files\\ESMPRO\\ESMPROCM\\setup" in start and "ARMNSDEL esmprocm" in stop
+    assert "SETBWATC -a APPL001 -w 1" in start and "SETBWATC -a APPL001 -w 0" in stop

@@ -320,3 +320,13 @@ def test_steps_for_each_render_title_and_gui(fixtures):
                                            "Register the service of logical host VCOMORA (2 of 2)"]
     assert [s.gui for s in steps] == [["「JP1PCMGR_PN [VCOMSQL]」"], ["「JP1PCMGR_PN [VCOMORA]」"]]
     assert [s.n for s in steps] == [1, 2]
+
+
+def test_on_error_in_stop_bat_and_skip_in_a_priority_slot():
+    start, stop = emitted({"start": [{"log": "a", "slot": "highest", "on_error": "skip"}, {"log": "b", "slot": "highest"}],
+                           "stop": [{"net_stop": "NetIQms", "on_error": "exit"}]})
+    assert branch(start, "NORMAL")[-4:] == ['ARMLOG "a"', "IF ERRORLEVEL 1 GOTO SKIPH1_N", 'ARMLOG "b"', ":SKIPH1_N"]
+    assert branch(start, "FAILOVER")[-4:] == ['ARMLOG "a"', "IF ERRORLEVEL 1 GOTO SKIPH1_F", 'ARMLOG "b"', ":SKIPH1_F"]
+    assert branch(stop, "NORMAL")[1:] == ["net stop NetIQms", "IF ERRORLEVEL 1 GOTO ERROR_STEP1",
+                                          'IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1']
+    assert branch(stop, "ERROR_STEP1") == ['ARMBCAST /MSG "net stop NetIQms が失敗したため処理を中止します" /A']
