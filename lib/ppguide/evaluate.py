@@ -77,7 +77,7 @@ def _step(product: Product, step, ctx: dict[str, Any], steps: list[StepOut], fil
     steps.append(StepOut(n, step.id, step.place, title_en, title_ja,
                          expressions.render(why.en, ctx) if why else "",
                          expressions.render(why.ja, ctx) if why else "",
-                         [expressions.render(g, ctx) for g in step.gui], artifact, list(step.cite)))
+                         [expressions.render(g, ctx) if "{" in g else g for g in step.gui], artifact, list(step.cite)))
 
 
 _encode = artifact_kinds.encode
