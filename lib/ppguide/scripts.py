@@ -27,14 +27,13 @@ holds it, so they follow the watch ids composition keeps.
 A `GroupScript` holds one block of lines per product (plus a leading block for services that must
 start first, such as ESM Base Service), and the services stopped with `net stop` around every
 ARMKILL of the group (`apply_hooks` adds the hooks' lines last). Loads are merged by service name
-and shares by share name: what another
-block already starts is not started again, and each block ARMKILLs (ARMNSDELs), in reverse,
-exactly what it started. stop.bat walks the blocks in reverse. `emit_bat` turns a GroupScript into
-files; `compose` builds one from several products.
+and shares by share name: what another block already starts is not started again, and each block
+ARMKILLs (ARMNSDELs, switches off), in reverse, exactly what it started. stop.bat walks the blocks in
+reverse. `emit_bat` turns a GroupScript into files; `compose` builds one from several products.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -170,7 +169,7 @@ class GroupScript:
 
     @property
     def adds_to(self) -> list[str]:
-        return [b.adds_to for b in self.blocks if b.adds_to]
+        return list(dict.fromkeys(b.adds_to for b in self.blocks if b.adds_to))
 
 
 # -- services --------------------------------------------------------------------------------------
