@@ -157,6 +157,8 @@ def test_an_action_field_without_effect(tmp_path):
     (lambda s: s.update(hooks={"before_load": "{{ watch_id }} {{ ghost }}"}), "ghost", "script.hooks.before_load"),
     (lambda s: s.update(group_parameter="group"), "group", "script.group_parameter"),
     (lambda s: s["start"].append({"sleep": 5, "for_each": "ghosts"}), "ghosts", "for_each names no parameter"),
+    (lambda s: s["start"].append({"sleep": "five"}), "sleep", "not a number of seconds"),
+    (lambda s: s.update(armload_options="/M /WAIT 0 @L851"), "base", "without /S"),
 ])
 def test_script_action_faults(tmp_path, change, name, what):
     """Each new action field is checked where it has no effect, is unpaired or names what does not exist."""

@@ -280,6 +280,17 @@ class _Checker:
                     if side == "stop" and a.slot == "recover":
                         self.fault("slot", f"script.stop[{i}] has slot recover: stop.bat has no RECOVER branch "
                                    f"(slots of stop.bat: {', '.join(s for s in SLOTS if s != 'recover')})")
+            for side in ("start", "stop"):
+                for i, a in enumerate(getattr(self.p.script, side)):
+                    if isinstance(a.sleep, str) and "{" not in a.sleep and not a.sleep.strip().isdigit():
+                        self.fault("sleep", f"script.{side}[{i}].sleep {a.sleep!r} is not a number of seconds")
+            loaded = {a.load for a in self.p.script.start if a.load}
+            for svc in self.p.services:
+                options = svc.options or self.p.script.armload_options or ""
+                if svc.key in loaded and "/S" not in options.upper().split():
+                    self.fault(svc.key, f"services[{svc.key}] is loaded with ARMLOAD options {options!r}: without /S "
+                               "ARMLOAD would run it as a program, not start it as a service (give options or "
+                               "script.armload_options)")
             if self.p.script.net_yes is None and self.p.script.stop_wrap:
                 self.fault("stop_wrap", "script.stop_wrap needs net_yes (the switch of its net stop / net start lines)")
         for a in self.p.artifacts:
