@@ -330,3 +330,11 @@ def test_on_error_in_stop_bat_and_skip_in_a_priority_slot():
     assert branch(stop, "NORMAL")[1:] == ["net stop NetIQms", "IF ERRORLEVEL 1 GOTO ERROR_STEP1",
                                           'IF "%ARMS_SERVER%" == "OTHER" GOTO ON_OTHER1']
     assert branch(stop, "ERROR_STEP1") == ['ARMBCAST /MSG "net stop NetIQms が失敗したため処理を中止します" /A']
+
+
+def test_a_restart_in_start_bat_with_net_stop_then_net_start():
+    """PrintManager L5724-5729: stop esmproprs, spooler, esmpropr and start them again in reverse, in start.bat."""
+    names = ["esmproprs", "spooler", "esmpropr"]
+    s = {"start": [{"net_stop": n} for n in names] + [{"net_start": n} for n in reversed(names)], "stop": []}
+    assert lines(s) == ["net stop esmproprs", "net stop spooler", "net stop esmpropr",
+                        "net start esmpropr", "net start spooler", "net start esmproprs"]
