@@ -142,8 +142,45 @@ def test_a_check_comparing_scenario_with_an_unknown_value(tmp_path):
 
 def test_an_action_field_without_effect(tmp_path):
     data = raw()
-    data["script"]["start"][1]["skip_rest_on_error"] = True
-    one_fault(write(tmp_path, data), "skip_rest_on_error", "script.start[1] is a load action", "only has an effect with run")
+    data["script"]["stop"] = [{"kill": "all", "on_error": "exit"}]
+    one_fault(write(tmp_path, data), "on_error", "script.stop[0] is a kill action", "no effect")
+
+
+@pytest.mark.parametrize("change,name,what", [
+    (lambda s: s["start"][1].update(for_each="nodes"), "for_each", "script.start[1] is a load action"),
+    (lambda s: s["stop"].append({"log": "x", "slot": "recover"}), "slot", "no RECOVER branch"),
+    (lambda s: s["start"].append({"kill": "all"}), "kill", "belongs in stop"),
+    (lambda s: s["stop"].append({"load": "base"}), "load", "stop.bat never loads"),
+    (lambda s: s["start"].append({"share": {"name": "out", "path": "X:\\out"}}), "share", "never undoes"),
+    (lambda s: s["stop"].append({"unmonitor": "setbwatc"}), "unmonitor", "no monitor of start.bat"),
+    (lambda s: s["start"].append({"log": "{{ watch_id }}"}), "watch_id", "nobody declares"),
+    (lambda s: s.update(hooks={"before_load": "{{ watch_id }} {{ ghost }}"}), "ghost", "script.hooks.before_load"),
+    (lambda s: s.update(group_parameter="group"), "group", "script.group_parameter"),
+    (lambda s: s["start"].append({"sleep": 5, "for_each": "ghosts"}), "ghosts", "for_each names no parameter"),
+    (lambda s: s["start"].append({"sleep": "five"}), "sleep", "not a number of seconds"),
+    (lambda s: s.update(armload_options="/M /WAIT 0 @L851"), "base", "without /S"),
+])
+def test_script_action_faults(tmp_path, change, name, what):
+    """Each new action field is checked where it has no effect, is unpaired or names what does not exist."""
+    data = raw()
+    data["script"].setdefault("stop", [{"kill": "all"}])
+    change(data["script"])
+    one_fault(write(tmp_path, data), name, what)
+
+
+def test_an_action_is_one_kind(tmp_path):
+    data = raw()
+    data["script"]["start"][1]["log"] = "x"
+    assert any("exactly one of load, kill" in l for l in fault_lines(write(tmp_path, data)))
+
+
+def test_artifact_kind_registry_is_checked(tmp_path):
+    data = raw()
+    data["artifacts"].append({"path": "x.sql", "kind": "sql", "role": "sql", "place": "active", "encoding": "utf-8",
+                              "template": "select 1"})
+    data["artifacts"].append({"path": "y.txt", "kind": "pdf", "role": "x", "place": "active"})
+    one_fault(write(tmp_path, data), "encoding", "kind sql", "cp932 or ascii")
+    one_fault(write(tmp_path, data), "pdf", "no registered kind")
 
 
 def test_artifact_and_step_fields_without_effect(tmp_path):

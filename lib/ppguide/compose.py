@@ -7,6 +7,11 @@ ServerManager and Netvisor...) is started once, by the first product that
 starts it. Products are ordered by their `after` constraints (stable in the
 order the group file gives); services a product declares `first` start before
 all others and stop after them; stop.bat walks the blocks in reverse.
+
+Every other artifact is merged as its kind says (artifact_kinds.KINDS): copied into the
+product's folder, or its entries united into one file at the group's root (services.bat,
+sync-registry.txt). A product's script names the parameter that holds its group's name
+(script.group_parameter); the group's name is given to it there.
 """
 from __future__ import annotations
 
@@ -17,10 +22,11 @@ from .bundle import Bundle, File
 from .errors import ParameterError, PpguideError, Problem
 from .inputs import InputError, check_keys
 from .params import check
-from .evaluate import _encode, checklist_md, evaluate, prepare
+from .artifact_kinds import KINDS
+from .evaluate import _encode, artifact_files, checklist_md, evaluate, prepare
 from .evaluate import sources as source_of
 from .knowledge import load
-from .scripts import GroupScript, body_block, head_block, wraps_for
+from .scripts import GroupScript, apply_hooks, body_block, head_block, wraps_for
 
 
 class GroupConflict(PpguideError):
@@ -106,7 +112,7 @@ def group_script(prepared: list[tuple[Any, dict[str, Any]]]) -> GroupScript:
         for w in wraps_for(p, c):
             if w.display not in [x.display for x in wraps]:
                 wraps.append(w)
-    return GroupScript([p.id for p, _ in with_script], heads + bodies, wraps)
+    return apply_hooks(GroupScript([p.id for p, _ in with_script], heads + bodies, wraps), with_script)
 
 
 def compose(data: Any, where: str = "group") -> Bundle:
@@ -116,13 +122,15 @@ def compose(data: Any, where: str = "group") -> Bundle:
     own = dict(products)
     prepared, bundles, problems = [], [], []
     for pid in order:
-        declared = {p.name for p in load(pid).parameters}
-        if "failover_group" in own[pid] and own[pid]["failover_group"] != group:
-            problems.append(Problem(f"{pid}.failover_group", own[pid]["failover_group"], f"{group!r} (the group's name)",
+        product = load(pid)
+        declared = {p.name for p in product.parameters}
+        param = product.script.group_parameter if product.script else None   # the parameter naming its group
+        if param and param in own[pid] and own[pid][param] != group:
+            problems.append(Problem(f"{pid}.{param}", own[pid][param], f"{group!r} (the group's name)",
                                     f"{group!r} (グループ名)"))
         given = {k: v for k, v in shared.items() if k in declared} | own[pid]
-        if "failover_group" in declared:
-            given["failover_group"] = group
+        if param:
+            given[param] = group
         try:
             prepared.append(prepare(pid, given))
             bundles.append(evaluate(pid, given))
@@ -135,23 +143,31 @@ def compose(data: Any, where: str = "group") -> Bundle:
     sources = ", ".join(source_of(p) for p, _ in prepared)
     files: list[File] = []
     if script.blocks:
-        files += [File("start.bat", "start-script", "cluster_manager", "cp932", emit_bat.script("start", script, group, sources)),
-                  File("stop.bat", "stop-script", "cluster_manager", "cp932", emit_bat.script("stop", script, group, sources))]
-    services, sync = [], []
+        for kind in (k for k in KINDS.values() if k.merge == "script"):
+            side = kind.name.split("-")[0]
+            files.append(File(f"{side}.bat", kind.name, "cluster_manager", "cp932",
+                              emit_bat.script(side, script, group, sources)))
+    # union kinds: the entries of every product's file, in the order kinds are registered
+    unions: dict[str, tuple[Any, list[str]]] = {}
     for (p, c), b in zip(prepared, bundles):
-        for f in b.files:
-            if f.role == "services":
-                services += [s.name for s in c["services"] if s.manual and s.name not in services]
-            elif f.role == "sync-registry" and f.path == "sync-registry.txt":
-                sync += [k for k in f.text().split("\r\n") if k and k not in sync]
-            elif f.role not in ("start-script", "stop-script"):
+        made = artifact_files(p, c)
+        for art, local, f in made:
+            kind = KINDS[art.kind]
+            if kind.merge == "script":
+                continue
+            items = kind.items(p, art, local) if kind.merge == "union" else None
+            if items is None:
                 files.append(File(f"{p.id}/{f.path}", f.role, f.place, f.encoding, f.content))
-    if services:
-        files.append(File("services.bat", "services", "each_node", "cp932", emit_bat.commands(
-            "services.bat", "each_node", "set the start type of the group's services to manual (手動)",
-            "\n".join(f"sc config {s} start= demand" for s in services), sources)))
-    if sync:
-        files.append(File("sync-registry.txt", "sync-registry", "cluster_manager", "cp932", _encode("\n".join(sync), "cp932")))
+                continue
+            first, entries = unions.setdefault(kind.name, (art, []))
+            entries += [i for i in items if i not in entries]
+        ours = {f.path for _, _, f in made}
+        files += [File(f"{p.id}/{f.path}", f.role, f.place, f.encoding, f.content) for f in b.files if f.path not in ours]
+    for name in (k for k in KINDS if k in unions):
+        art, entries = unions[name]
+        if entries:
+            files.append(File(art.path, art.role, art.place, art.encoding, KINDS[name].group(entries, art, sources)))
+    at_root = {f.path for f in files if "/" not in f.path}
 
     out = Bundle("group", f"Failover group {group}", "+".join(b.section for b in bundles),
                  (min(b.lines[0] for b in bundles), max(b.lines[1] for b in bundles)),
@@ -162,8 +178,7 @@ def compose(data: Any, where: str = "group") -> Bundle:
     for b in bundles:
         for s in b.steps:
             s.product = b.product
-            s.artifact = s.artifact if s.artifact in ("start.bat", "stop.bat", "services.bat", "sync-registry.txt", None) \
-                else f"{b.product}/{s.artifact}"
+            s.artifact = s.artifact if s.artifact is None or s.artifact in at_root else f"{b.product}/{s.artifact}"
         out.steps += b.steps
     out.files = files
     out.files.append(File("checklist.md", "checklist", "reader", "utf-8", _encode(checklist_md(out), "utf-8")))

@@ -73,12 +73,13 @@ class Param(_Strict):
 class Service(_Strict):
     key: str
     display: Cited                # display name as the GUI shows it
-    name: Cited                   # service (short) name, what ARMLOAD and sc take
-    watch_id: Cited | None = None
+    name: Cited                   # service (short) name, what ARMLOAD and sc take; may be a template
+    watch_id: Cited | None = None # may be a template (with for_each: `item`, `index`)
     options: Cited | None = None  # ARMLOAD switches when they differ from the script's armload_options
-    args: str | None = None       # what follows the service name on the ARMLOAD line
+    args: str | None = None       # what follows the service name on the ARMLOAD line (template)
     when: str | None = None       # condition for this service to be part of the product
     manual: bool = True           # start type must be set to manual (demand)
+    for_each: str | None = None   # a list parameter or value: one service per entry (`item`, `index`)
 
 
 class Wrap(_Strict):
@@ -87,20 +88,80 @@ class Wrap(_Strict):
     when: str | None = None
 
 
+#: Where an action's lines go in its script: before the priority check (main), on the highest-priority
+#: server only, on the other servers only, or (start.bat only) when a server comes back (RECOVER).
+SLOTS = ("main", "highest", "other", "recover")
+#: The kinds of script action, each exactly one field of Action (see scripts.py for what each emits).
+ACTION_KINDS = ("load", "kill", "net_start", "net_stop", "sleep", "log", "share", "unshare",
+                "monitor", "unmonitor", "run")
+
+
+class Share(_Strict):
+    """ARMNSADD NAME PATH in start.bat; `unshare` in stop.bat removes it with ARMNSDEL NAME."""
+    name: str                     # share name (template)
+    path: str                     # folder shared (template), quoted when it holds a separator
+
+
+class Monitor(_Strict):
+    """A program switched on in start.bat (COMMAND ON) and off in stop.bat (COMMAND OFF) by `unmonitor`."""
+    command: str                  # program and its fixed arguments (template), e.g. setbwatc -a APPL001
+    on: str                       # arguments that switch it on (template), e.g. -w 1
+    off: str                      # arguments that switch it off (template), e.g. -w 0
+
+
 class Action(_Strict):
-    """One thing a script does: ARMLOAD a service, ARMKILL, or run command lines."""
-    load: str | None = None       # service key -> ARMLOAD line
+    """One thing a script does; exactly one of the ACTION_KINDS fields is given."""
+    load: str | None = None       # service key -> ARMLOAD line (one per service entry)
     kill: str | None = None       # service key, or "all": every service this product loaded, in reverse
+    net_start: str | None = None  # service (display) name, template -> net start NAME (unmonitored)
+    net_stop: str | None = None   # service (display) name, template -> net stop NAME
+    sleep: int | str | None = None    # seconds (or a template of them) -> ARMSLEEP N
+    log: str | None = None        # text (template) -> ARMLOG "TEXT"
+    share: Share | None = None    # ARMNSADD (start.bat)
+    unshare: str | None = None    # "all" or a share name (template) this product added -> ARMNSDEL (stop.bat)
+    monitor: Monitor | None = None    # switch a monitor on (start.bat)
+    unmonitor: str | None = None  # "all" or a monitor command (template) this product switched on -> off (stop.bat)
     run: str | None = None        # jinja2 template of command lines; "{TAG}" makes labels unique per branch
-    skip_rest_on_error: bool = False   # with run: on ERRORLEVEL >= 1 skip the rest of this product's lines
+    # ERRORLEVEL 1 or more after the line: skip the rest of this product's lines in the branch, or report
+    # the failure with ARMBCAST and leave the script (never `pause`: nobody is at a cluster node's console)
+    on_error: Literal["skip", "exit"] | None = None
+    slot: Literal["main", "highest", "other", "recover"] = "main"
+    for_each: str | None = None   # a list parameter or value: the action once per entry (`item`, `index`)
     when: str | None = None
     cite: list[int] = []
 
     @model_validator(mode="after")
     def _one(self):
-        if sum(x is not None for x in (self.load, self.kill, self.run)) != 1:
-            raise ValueError("an action is exactly one of load, kill, run")
+        if sum(getattr(self, k) is not None for k in ACTION_KINDS) != 1:
+            raise ValueError("an action is exactly one of " + ", ".join(ACTION_KINDS))
         return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ACTION_KINDS if getattr(self, k) is not None)
+
+
+class Commands(_Strict):
+    """The commands a script's actions call, as the guide writes them. Unset ones come from
+    data/script-commands.yaml (the engine's defaults, each cited there)."""
+    load: Cited | None = None
+    kill: Cited | None = None
+    net_start: Cited | None = None
+    net_stop: Cited | None = None
+    sleep: Cited | None = None
+    log: Cited | None = None
+    log_switch: Cited | None = None   # written after the quoted text of every log line (JMSS: /arm)
+    share: Cited | None = None
+    unshare: Cited | None = None
+
+
+class Hooks(_Strict):
+    """Log lines generated around every load and kill line the product's block keeps after merging:
+    templates of the text, seeing `watch_id`, `service` (the service name) and `key`."""
+    before_load: str | None = None
+    after_load: str | None = None
+    before_kill: str | None = None
+    after_kill: str | None = None
 
 
 class Script(_Strict):
@@ -109,9 +170,13 @@ class Script(_Strict):
     stop: list[Action] = [Action(kill="all")]
     first: list[str] = []         # service keys that start first (and so stop last) in any failover group
     after: list[str] = []         # products whose lines must come before this product's in a group
-    armload_options: Cited
+    armload_options: Cited | None = None   # ARMLOAD switches of every load (a service's options override)
     net_yes: Cited | None = None
     stop_wrap: list[Wrap] = []
+    commands: Commands = Commands()
+    hooks: Hooks = Hooks()
+    group_parameter: str | None = None     # the parameter naming the failover group whose scripts these are
+    adds_to: str | None = None    # the lines go into another group's scripts: which one, in words (template)
     cite: list[int]
 
 
@@ -119,6 +184,7 @@ class RegValue(_Strict):
     key: Cited                    # below the group's root
     name: Cited
     data: str | None = None       # jinja2 template; its literal parts stand on line `cite`
+    restore: str | None = None    # data put back by the group's registry-restore artifact (template)
     type: Literal["sz", "dword", "expand_sz"] = "sz"
     when: str | None = None
     cite: int
@@ -132,6 +198,7 @@ class RegGroup(_Strict):
 class SyncKey(_Strict):
     key: Cited
     shared: bool = False          # also used by other ESMPRO/BASE products
+    kept_when: str | None = None  # the remove list leaves the key registered when this expression holds
 
 
 StepKind = Literal["install", "update", "uninstall", "services", "sync-registry", "script-edit", "group-stop",
@@ -146,10 +213,11 @@ class Step(_Strict):
     why: Text | None = None
     scenarios: list[str] | None = None
     when: str | None = None
-    gui: list[str] = []           # Japanese GUI labels exactly as the product shows them
+    gui: list[str] = []           # Japanese GUI labels exactly as the product shows them (templates)
     artifact: str | None = None   # path of the artifact this step uses
     commands: str | None = None   # jinja2 template of .bat lines for this step
     removes_lines: bool = False   # script-edit: takes ARMLOAD lines out of the group's scripts
+    for_each: str | None = None   # a list parameter or value: one step per entry (`item`, `index`)
     cite: list[int]
 
 
@@ -172,15 +240,14 @@ class Value(_Strict):
 
 class Artifact(_Strict):
     path: str                     # jinja2 template
-    kind: Literal["start-script", "stop-script", "registry", "services", "commands", "text",
-                  "checklist", "sync-registry", "timeline", "csv"]
+    kind: str                     # a kind of artifact_kinds.KINDS (checked by knowledge_check)
     role: str
     place: str
     when: str | None = None
     scenarios: list[str] | None = None
     encoding: Literal["cp932", "utf-16-le-bom", "utf-8", "ascii", "binary"] = "cp932"
-    template: str | None = None   # for kind text/commands: jinja2 template of the content
-    source: str | None = None     # registry: which registry group; sync-registry: add/remove
+    template: str | None = None   # for kinds text/commands/sql: jinja2 template of the content
+    source: str | None = None     # registry, registry-restore: which registry group; sync-registry: add/remove
     for_each: str | None = None   # a list parameter: one file per entry (`item`, `index` in templates)
 
 

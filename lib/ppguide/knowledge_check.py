@@ -11,12 +11,16 @@
   sees only the values before it; services and script actions do not see `script`);
 - a value compared with a choice parameter (`scenario == 'updte'`) that is not one of its choices;
 - a scenario on a step, artifact or script that the product's `scenario` parameter does not declare;
-- a field that has no effect for its kind: `skip_rest_on_error` on an action that is not `run`, `template`
-  or `source` on an artifact kind that ignores it, `artifact` on a step that has `commands`;
+- a field that has no effect for its kind: `on_error` on a kill/unshare/unmonitor, `for_each` on a load or
+  kill (services have their own), a load, share or monitor in stop.bat, an undo in start.bat, the recover
+  slot in stop.bat, `template` or `source` on an artifact kind that ignores it (artifact_kinds.KINDS says
+  which use them), an encoding the kind is never written in, `artifact` on a step that has `commands`;
+- a share or monitor that stop.bat never undoes, an unshare/unmonitor naming nothing start.bat started;
 - references to what does not exist: a service key in the script, an erratum named by a literal or a check's
   parameter, a place (data/places.yaml), a registry group, a `for_each` list, a product in `script.after`,
   a file whose name is not its product's id; a default outside its parameter's choices, an error check that
-  names no parameter.
+  names no parameter; an artifact kind nobody registered; script.group_parameter naming no parameter;
+  a `for_each` of a service, action or step naming no list.
 """
 from __future__ import annotations
 
@@ -29,14 +33,19 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.parser import Parser
 from pydantic import ValidationError
 
-from . import evaluate, expressions
+from . import evaluate, expressions, scripts
+from .artifact_kinds import KINDS, SYNC_SOURCES
 from .errors import KnowledgeFault
-from .knowledge import Product, expand_shared, knowledge_files, load_places, shown
+from .knowledge import SLOTS, Product, expand_shared, knowledge_files, load_places, shown
 
 #: Kinds of artifact whose content is built from `template`, and how (a text template or an expression).
-TEMPLATE_KINDS = {"text": "template", "commands": "template", "csv": "expression", "timeline": "expression"}
-SOURCE_KINDS = ("registry", "sync-registry")
-SYNC_SOURCES = ("add", "remove")
+TEMPLATE_KINDS = {k.name: k.template for k in KINDS.values() if k.template}
+SOURCE_KINDS = tuple(k.name for k in KINDS.values() if k.source)
+#: The template fields of each kind of script action (a kill, unshare or unmonitor of "all" is no template).
+ACTION_TEMPLATES = {"net_start": ["net_start"], "net_stop": ["net_stop"], "log": ["log"], "run": ["run"],
+                    "share": ["share.name", "share.path"], "unshare": ["unshare"],
+                    "monitor": ["monitor.command", "monitor.on", "monitor.off"], "unmonitor": ["unmonitor"]}
+UNDOES = scripts.UNDOES
 
 
 class _Loader(yaml.SafeLoader):
@@ -182,32 +191,53 @@ class _Checker:
 
     def all_expressions(self) -> None:
         p, full = self.p, self.scope_full
+        items = set(scripts.ITEM_NAMES)
         for s in p.services:
             self.expression(f"services[{s.key}].when", s.when, "expression", self.scope_services)
+            for f in ("display", "name", "watch_id", "options", "args"):
+                text = getattr(s, f)
+                if text is not None and "{" in text:
+                    self.expression(f"services[{s.key}].{f}", text, "template",
+                                    self.scope_services | (items if s.for_each else set()))
         for i, v in enumerate(p.values):
             self.expression(f"values[{v.name}].expr", v.expr, "expression",
                             self.scope_services | {evaluate.RESERVED[1]} | set(self.values[:i]))
         if p.script:
             for side in ("start", "stop"):
                 for i, a in enumerate(getattr(p.script, side)):
-                    self.expression(f"script.{side}[{i}].when", a.when, "expression", self.scope_script)
-                    self.expression(f"script.{side}[{i}].run", a.run, "template", self.scope_script)
+                    where, scope = f"script.{side}[{i}]", self.scope_script | (items if a.for_each else set())
+                    self.expression(f"{where}.when", a.when, "expression", self.scope_script)
+                    for path in ACTION_TEMPLATES.get(a.kind, []):
+                        text = a
+                        for part in path.split("."):
+                            text = getattr(text, part)
+                        if not (path in UNDOES and text == "all") and not (a.kind in UNDOES and text == "all"):
+                            self.expression(f"{where}.{path}", text, "template", scope)
+                    if isinstance(a.sleep, str):
+                        self.expression(f"{where}.sleep", a.sleep, "template", scope)
             for i, w in enumerate(p.script.stop_wrap):
                 self.expression(f"script.stop_wrap[{i}].when", w.when, "expression", self.scope_script)
+            for hook, text in p.script.hooks:
+                self.expression(f"script.hooks.{hook}", text, "template", self.scope_script | set(scripts.HOOK_NAMES))
+            self.expression("script.adds_to", p.script.adds_to, "template", self.scope_script)
         for g, group in p.registry.items():
             for i, reg in enumerate(group.values):
                 self.expression(f"registry.{g}.values[{i}].when", reg.when, "expression", full)
                 self.expression(f"registry.{g}.values[{i}].data", reg.data, "template", full)
+                self.expression(f"registry.{g}.values[{i}].restore", reg.restore, "template", full)
+        for i, k in enumerate(p.sync_keys):
+            self.expression(f"sync_keys[{i}].kept_when", k.kept_when, "expression", full)
         for c in p.checks:
             self.expression(f"checks[{c.id}].when", c.when, "expression", full)
             self.expression(f"checks[{c.id}].en", c.en, "template", full)
             self.expression(f"checks[{c.id}].ja", c.ja, "template", full)
         for step in p.steps:
             self.expression(f"steps[{step.id}].when", step.when, "expression", full)
+            local = full | (set(evaluate.ARTIFACT_NAMES) if step.for_each else set())
             for field, text in [("title.en", step.title.en), ("title.ja", step.title.ja), ("artifact", step.artifact),
-                                ("commands", step.commands)] + (
-                                   [("why.en", step.why.en), ("why.ja", step.why.ja)] if step.why else []):
-                self.expression(f"steps[{step.id}].{field}", text, "template", full)
+                                ("commands", step.commands)] + ([("why.en", step.why.en), ("why.ja", step.why.ja)] if step.why else []) \
+                    + [(f"gui[{i}]", g) for i, g in enumerate(step.gui)]:
+                self.expression(f"steps[{step.id}].{field}", text, "template", local)
         for a in p.artifacts:
             local = full | (set(evaluate.ARTIFACT_NAMES) if a.for_each else set())
             self.expression(f"artifacts[{a.path}].when", a.when, "expression", full)
@@ -235,11 +265,42 @@ class _Checker:
         if self.p.script:
             for side in ("start", "stop"):
                 for i, a in enumerate(getattr(self.p.script, side)):
-                    if "skip_rest_on_error" in a.model_fields_set and a.run is None:
-                        kind = "load" if a.load else "kill"
-                        self.fault("skip_rest_on_error", f"script.{side}[{i}] is a {kind} action: "
-                                   "skip_rest_on_error only has an effect with run")
+                    where = f"script.{side}[{i}] is a {a.kind} action"
+                    if a.on_error is not None and a.kind in UNDOES:
+                        self.fault("on_error", f"{where}: on_error has no effect on the lines it expands to")
+                    if a.for_each is not None and a.kind in ("load", "kill"):
+                        self.fault("for_each", f"{where}: for_each has no effect (a service's own for_each "
+                                   "makes one load per entry)")
+                    if side == "stop" and a.kind in ("load", "share", "monitor"):
+                        undo = next(k for k, v in UNDOES.items() if v == a.kind)
+                        self.fault(a.kind, f"{where}: stop.bat {'never loads' if a.kind == 'load' else 'undoes it with ' + undo}"
+                                   f"; a {a.kind} action belongs in start")
+                    if side == "start" and a.kind in UNDOES:
+                        self.fault(a.kind, f"{where}: start.bat has nothing to undo yet; {a.kind} belongs in stop")
+                    if side == "stop" and a.slot == "recover":
+                        self.fault("slot", f"script.stop[{i}] has slot recover: stop.bat has no RECOVER branch "
+                                   f"(slots of stop.bat: {', '.join(s for s in SLOTS if s != 'recover')})")
+            for side in ("start", "stop"):
+                for i, a in enumerate(getattr(self.p.script, side)):
+                    if isinstance(a.sleep, str) and "{" not in a.sleep and not a.sleep.strip().isdigit():
+                        self.fault("sleep", f"script.{side}[{i}].sleep {a.sleep!r} is not a number of seconds")
+            loaded = {a.load for a in self.p.script.start if a.load}
+            for svc in self.p.services:
+                options = svc.options or self.p.script.armload_options or ""
+                if svc.key in loaded and "/S" not in options.upper().split():
+                    self.fault(svc.key, f"services[{svc.key}] is loaded with ARMLOAD options {options!r}: without /S "
+                               "ARMLOAD would run it as a program, not start it as a service (give options or "
+                               "script.armload_options)")
+            if self.p.script.net_yes is None and self.p.script.stop_wrap:
+                self.fault("stop_wrap", "script.stop_wrap needs net_yes (the switch of its net stop / net start lines)")
         for a in self.p.artifacts:
+            kind = KINDS.get(a.kind)
+            if kind is None:
+                self.fault(a.kind, f"artifacts[{a.path}] is of no registered kind ({', '.join(KINDS)})")
+                continue
+            if kind.encodings and a.encoding not in kind.encodings:
+                self.fault("encoding", f"artifacts[{a.path}] is of kind {a.kind}, written in "
+                           f"{' or '.join(kind.encodings)} only, not {a.encoding}")
             if a.template is not None and a.kind not in TEMPLATE_KINDS:
                 self.fault("template", f"artifacts[{a.path}] is of kind {a.kind}, which ignores template "
                            f"(only {', '.join(TEMPLATE_KINDS)} use it)")
@@ -259,7 +320,22 @@ class _Checker:
             self.fault(p.id, f"the product id differs from the file name {self.path.name!r}: `ppguide run "
                        f"{self.path.stem}` would load a product of another id")
         keys = {s.key for s in p.services}
+        lists = set(self.params) | set(self.values) | set(p.constants)
+        for s in p.services:
+            if s.for_each and s.for_each not in self.params and s.for_each not in p.constants:
+                self.fault(s.for_each, f"services[{s.key}].for_each names no parameter or constant "
+                           "(services are computed before the values)")
+        for s in p.steps:
+            if s.for_each and s.for_each not in lists:
+                self.fault(s.for_each, f"steps[{s.id}].for_each names no parameter, constant or value")
         if p.script:
+            self.pairs()
+            if p.script.group_parameter and p.script.group_parameter not in self.params:
+                self.fault(p.script.group_parameter, "script.group_parameter names a parameter the product does not declare")
+            for side in ("start", "stop"):
+                for i, a in enumerate(getattr(p.script, side)):
+                    if a.for_each and a.for_each not in lists:
+                        self.fault(a.for_each, f"script.{side}[{i}].for_each names no parameter, constant or value")
             used = [(f"script.{side}[{i}]", a.load or a.kill) for side in ("start", "stop")
                     for i, a in enumerate(getattr(p.script, side)) if a.load or (a.kill and a.kill != "all")]
             used += [("script.first", k) for k in p.script.first]
@@ -294,10 +370,32 @@ class _Checker:
         for a in p.artifacts:
             if a.for_each and a.for_each not in self.params and a.for_each not in self.values:
                 self.fault(a.for_each, f"artifacts[{a.path}].for_each names no parameter or value")
-            if a.kind == "registry" and a.source not in p.registry:
+            source = KINDS[a.kind].source if a.kind in KINDS else None
+            if source == "registry" and a.source not in p.registry:
                 self.fault(a.source, f"artifacts[{a.path}] needs source: one of the registry groups {sorted(p.registry)}")
-            if a.kind == "sync-registry" and a.source not in SYNC_SOURCES:
+            if source == "registry" and a.kind == "registry-restore" and a.source in p.registry \
+                    and not any(v.restore is not None for v in p.registry[a.source].values):
+                self.fault(a.source, f"artifacts[{a.path}] restores registry group {a.source}, whose values give no restore")
+            if source == "sync" and a.source not in SYNC_SOURCES:
                 self.fault(a.source, f"artifacts[{a.path}] needs source: add or remove")
+
+    def pairs(self) -> None:
+        """What start.bat shares or switches on, stop.bat must remove or switch off (by the same name, or all)."""
+        spec = self.p.script
+        for kind, undo in (("share", "unshare"), ("monitor", "unmonitor")):
+            started = [a for a in spec.start if a.kind == kind]
+            undone = [getattr(a, undo) for a in spec.stop if a.kind == undo]
+            names = {a.share.name if kind == "share" else a.monitor.command for a in started}
+            for i, a in enumerate(spec.start):
+                if a.kind == kind:
+                    name = a.share.name if kind == "share" else a.monitor.command
+                    if "all" not in undone and name not in undone:
+                        self.fault(kind, f"script.start[{i}] is a {kind} that stop.bat never undoes "
+                                   f"(add {{{undo}: all}} or {{{undo}: {name!r}}} to script.stop)")
+            for i, a in enumerate(spec.stop):
+                if a.kind == undo and getattr(a, undo) != "all" and getattr(a, undo) not in names:
+                    self.fault(undo, f"script.stop[{i}] undoes {getattr(a, undo)!r}, which no {kind} of start.bat "
+                               f"names ({sorted(names)})")
 
     def run(self) -> list[KnowledgeFault]:
         self.names()

@@ -27,6 +27,7 @@ from .batch import read_inventory
 from .cited import Cited
 from .errors import PpguideError
 from .knowledge import DATA, ROOT, Product, load, load_places, product_ids
+from .scripts import describe
 
 NOTEBOOKS = ROOT / "notebooks"
 EXAMPLE = DATA / "example-cluster.yaml"
@@ -199,19 +200,7 @@ def _sorted_errata(product: Product) -> list:
 
 
 def _script_action(product: Product, a) -> tuple[str, str]:
-    by_key: dict[str, list] = {}
-    for s in product.services:
-        by_key.setdefault(s.key, []).append(s)
-    if a.load:
-        what = " or ".join(f"{code(s.watch_id)} {code(s.name)}" for s in by_key[a.load])
-        return f"ARMLOAD {code(a.load)}: {what}", when(a.when)
-    if a.kill:
-        if a.kill == "all":
-            return "ARMKILL every watch id this product loaded, in reverse order", when(a.when)
-        what = " or ".join(code(s.watch_id) for s in by_key[a.kill])
-        return f"ARMKILL {code(a.kill)}: {what}", when(a.when)
-    extra = " (on ERRORLEVEL 1 or more, skip the rest of this product's lines)" if a.skip_rest_on_error else ""
-    return f"run{extra}:<br>{code(a.run)}", when(a.when)
+    return describe(product, a), when(a.when)
 
 
 def reference_page(product: Product) -> str:
@@ -255,7 +244,7 @@ def reference_page(product: Product) -> str:
     if p.script:
         s = p.script
         md += [f"- scenarios: {', '.join(code(x) for x in s.scenarios)}",
-               f"- ARMLOAD options: {cited(s.armload_options)}"]
+               f"- ARMLOAD options: {cited(s.armload_options) if s.armload_options else 'each service its own'}"]
         if s.net_yes:
             md.append(f"- `net stop` / `net start` confirmation switch: {cited(s.net_yes)}")
         if s.first:

@@ -14,7 +14,9 @@
  * separator, which no validated value can hold) to see every argument apart. The line is UTF-8 and ends with LF, so Japanese ARMBCAST messages arrive intact; it is
  * written with one WriteFile on a handle opened for appending without sharing, so overlapping
  * calls cannot write over each other.
- * Exit status: 0; 2 when PPG_LOG is unset or cannot be opened; 3 when the own name is unknown.
+ * Exit status: 0; 1 when the environment variable PPG_FAIL is set and the logged line is PPG_FAIL or
+ * starts with PPG_FAIL and a space (a test makes one command fail: PPG_FAIL="ARMLOAD id_Base");
+ * 2 when PPG_LOG is unset or cannot be opened; 3 when the own name is unknown.
  *
  * Build: x86_64-w64-mingw32-gcc -municode -O2 -s [-DARG_SEP=0x1f] -o standin.exe standin.c
  * (No shell32: CommandLineToArgvW would load it, about 20 ms more per call under Wine.)
@@ -22,6 +24,7 @@
 #include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 #include <wctype.h>
 
@@ -85,5 +88,17 @@ int wmain(int argc, wchar_t **argv)
     DWORD written = 0;
     BOOL ok = WriteFile(h, line, (DWORD)used, &written, NULL) && written == used;
     CloseHandle(h);
-    return ok ? 0 : 2;
+    if (!ok)
+        return 2;
+
+    const wchar_t *fail = _wgetenv(L"PPG_FAIL");
+    if (fail && *fail) {
+        static char want[4096];
+        size_t n = 0;
+        put_utf8(want, sizeof want, &n, fail);
+        size_t have = used - 1;                       /* without the LF */
+        if (n <= have && memcmp(line, want, n) == 0 && (n == have || line[n] == ' '))
+            return 1;
+    }
+    return 0;
 }
