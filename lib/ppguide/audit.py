@@ -300,7 +300,7 @@ def paths(script: Script) -> list[Path_]:
 class RegValue:
     key: str
     name: str                     # "" for the default value (@)
-    type: str                     # sz, dword, expand_sz, multi_sz, binary, delete
+    type: str                     # sz, dword, expand_sz, multi_sz, binary, delete; key: a key header
     data: Any
     line: int
 
@@ -314,7 +314,10 @@ def _hex_bytes(s: str) -> bytes:
 
 
 def parse_reg(text: str, where: str) -> list[RegValue]:
-    """Values of a regedit export: version 5 (UTF-16LE) or REGEDIT4 (CP932)."""
+    """Values of a regedit export: version 5 (UTF-16LE) or REGEDIT4 (CP932).
+
+    A key header is kept as a value of type "key" (name "", data None), so a key exported without values counts.
+    """
     lines = split_lines(text)
     head = lines[0].strip().lstrip("\ufeff") if lines else ""
     if head not in ("Windows Registry Editor Version 5.00", "REGEDIT4"):
@@ -334,6 +337,7 @@ def parse_reg(text: str, where: str) -> list[RegValue]:
             continue
         if line.startswith("["):
             key = line.strip("[]")
+            out.append(RegValue(key, "", "key", None, n))
             continue
         m = re.match(r'^(?:"((?:[^"\\]|\\.)*)"|(@))\s*=\s*(.*)$', line)
         if not m or key is None:
@@ -365,7 +369,7 @@ def parse_reg(text: str, where: str) -> list[RegValue]:
 
 
 def reg_index(values: Iterable[RegValue]) -> dict[tuple[str, str], RegValue]:
-    return {(v.key.casefold(), v.name.casefold()): v for v in values}
+    return {(v.key.casefold(), v.name.casefold()): v for v in values if v.type != "key"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,7 +403,7 @@ def expected(product_id: str, given: dict[str, Any]) -> Expected:
         elif f.role == "stop-script":
             stop = parse_bat(f.content.decode("cp932"), f.path, "stop")
         elif f.role == "registry":
-            regs += parse_reg(decode(f.content, f.path), f.path)
+            regs += [v for v in parse_reg(decode(f.content, f.path), f.path) if v.type != "key"]
     emits = {}
     for e in product.errata:
         try:

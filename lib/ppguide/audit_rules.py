@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from .audit import (EVENTS, Audit, Cmd, Expected, Finding, Path_, RegValue, Script, paths, program)
+from .audit import Audit, Cmd, Expected, Finding, Path_, RegValue, Script, paths, program, reg_index
 
 
 @dataclass(frozen=True)
@@ -553,7 +553,7 @@ def _shown(v: RegValue) -> str:
 def reg_differs(a: Audit):
     for e in a.products:
         for name, values in a.regs:
-            have = {(v.key.casefold(), v.name.casefold()): v for v in values}
+            have = reg_index(values)
             for want in e.registry:
                 got = have.get((want.key.casefold(), want.name.casefold()))
                 if got is not None and not _same(got, want):
@@ -570,12 +570,13 @@ def reg_differs(a: Audit):
 def reg_missing(a: Audit):
     if not a.regs:
         return
-    keys = {v.key.casefold() for _, values in a.regs for v in values}
-    have = {(v.key.casefold(), v.name.casefold()) for _, values in a.regs for v in values}
+    keys = {v.key.casefold(): (name, v.line) for name, values in reversed(a.regs) for v in values if v.type == "key"}
+    have = {k for _, values in a.regs for k in reg_index(values)}
     for e in a.products:
         for want in e.registry:
             if want.key.casefold() in keys and (want.key.casefold(), want.name.casefold()) not in have:
-                yield _finding("reg-missing", a.regs[0][0], None,
+                file, line = keys[want.key.casefold()]
+                yield _finding("reg-missing", file, line,
                                f"{e.product.id}: [{want.key}] has no value \"{want.name}\" (the product's .reg sets {_shown(want)})",
                                f"{e.product.id}: [{want.key}] に値 \"{want.name}\" がありません ({_shown(want)})",
                                _reg_cite(e, want), e.product.id)
