@@ -383,3 +383,66 @@ def test_rule_table_lists_every_rule():
     rows = rule_table()
     assert [r["id"] for r in rows] == list(RULES)
     assert all(r["severity"] in ("error", "warning", "info") and r["en"] and r["ja"] for r in rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# the knowledge's forms, the notebook and the site page
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pid", product_ids())
+def test_erratum_forms_stand_on_the_errata_lines(pid):
+    """An explicit form is the guide's text: it stands on at least one of the lines the erratum records."""
+    from ppguide.audit_rules import form_pattern, norm
+
+    lines = GUIDE_LINES()
+    for e in load(pid).errata:
+        for form in e.forms or []:
+            rx = form_pattern(form)
+            assert any(rx.search(norm(lines[n - 1])) for n in [e.line, *e.also]), f"{pid} {e.id}: {form!r}"
+
+
+def GUIDE_LINES():
+    from guide_samples import guide_lines
+    return guide_lines()
+
+
+def test_audit_notebook_gives_the_cli_findings(tmp_path):
+    import nbformat
+    import papermill
+
+    from ppguide.knowledge import ROOT
+
+    start, stop = str(fixture_path("servermanager-start")), str(fixture_path("servermanager-stop"))
+    papermill.execute_notebook(str(ROOT / "notebooks" / "audit.ipynb"), str(tmp_path / "o.ipynb"),
+                               parameters={"product": "servermanager", "start": start, "stop": stop,
+                                           "parameters": {"receive_dmi_alerts": "false"}},
+                               kernel_name="python3", cwd=str(ROOT / "notebooks"))
+    nb = nbformat.read(tmp_path / "o.ipynb", as_version=4)
+    cli = json.loads(runner.invoke(app, ["audit", "--product", "servermanager", "--start", start, "--stop", stop,
+                                         "-p", "receive_dmi_alerts=false", "--json"]).stdout)
+    table = nb.cells[-1].outputs[-1]["data"]["text/html"]
+    assert table.count("<tr>") == len(cli) + 1          # one row per finding, under the header
+    counts = {s: sum(d["severity"] == s for d in cli) for s in ("error", "warning", "info")}
+    summary = nb.cells[-1].outputs[0]["data"]["text/markdown"]
+    assert f"**{len(cli)} findings**: {counts['error']} errors" in summary
+
+
+def test_audit_notebook_is_current():
+    import nbformat
+
+    from ppguide.knowledge import ROOT
+    from ppguide.notebook_gen import build_audit
+
+    committed = nbformat.read(ROOT / "notebooks" / "audit.ipynb", as_version=4)
+    fresh = build_audit()
+    assert [c.source for c in committed.cells] == [c.source for c in fresh.cells]
+
+
+def test_site_page_explains_every_rule():
+    from ppguide.site import GENERATED, audit_rules_page
+
+    page = audit_rules_page([load(p) for p in product_ids()])
+    assert "audit-rules.md" in GENERATED
+    for r in RULES:
+        assert f"## {r} {{#{r}}}" in page
+    assert "`/Yse`" in page and "`ARMBICAST`" in page
