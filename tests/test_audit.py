@@ -198,6 +198,19 @@ def test_example_group_bundle_has_nothing_to_correct(tmp_path):
     assert _self_audit(products, bundle, tmp_path) == []
 
 
+def test_a_group_of_every_scripted_product_has_nothing_to_correct(tmp_path):
+    """One failover group with ServerManager, JMSS, DeliveryManager and FileTransfer, every option that adds lines."""
+    from facts import compose, group_facts
+
+    ids = ["jmss", "servermanager", "deliverymanager", "filetransfer"]
+    group = {"failover_group": "grp1", "products": [{"id": pid} for pid in ids],
+             "parameters": {"clusterpro_manager_on_server": "true", "alert_manager_installed": "true",
+                            "express_report_installed": "true", "japi_jmgc": "true"}}
+    shared = group_facts(group)["parameters"]
+    products = [(pid, {k: v for k, v in shared.items() if k in {p.name for p in load(pid).parameters}}) for pid in ids]
+    assert _self_audit(products, compose(group), tmp_path) == []
+
+
 # ---------------------------------------------------------------------------------------------
 # each rule on the fault it names
 # ---------------------------------------------------------------------------------------------

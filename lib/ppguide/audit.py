@@ -102,10 +102,6 @@ class Cmd:
     net_action: str | None = None  # net: start or stop
     switches: tuple[str, ...] = ()
 
-    @property
-    def comment_text(self) -> str:
-        return self.text if self.kind == "comment" else ""
-
 
 _QUOTED_OR_WORD = re.compile(r'"[^"]*"?|[^\s"]+')
 _IF_FORMS = [
@@ -242,7 +238,7 @@ def holds(cond: Cond, env: dict[str, str]) -> bool | None:
 
 
 @dataclass(frozen=True)
-class Path_:
+class Walk:
     event: str
     server: str
     cmds: tuple[Cmd, ...]         # the lines run, in order
@@ -260,7 +256,7 @@ class Path_:
         return f"{BRANCH_NAMES.get(self.event, self.event)}, ARMS_SERVER {self.server}"
 
 
-def walk(script: Script, event: str, server: str, max_steps: int = 20000) -> Path_:
+def walk(script: Script, event: str, server: str, max_steps: int = 20000) -> Walk:
     env = {"ARMS_EVENT": event, "ARMS_SERVER": server, "ARMS_DISK": ""}
     i, run, seen = 0, [], set()
     while 0 <= i < len(script.cmds) and len(run) < max_steps:
@@ -285,10 +281,10 @@ def walk(script: Script, event: str, server: str, max_steps: int = 20000) -> Pat
             break
         run.append(c)
         i += 1
-    return Path_(event, server, tuple(run))
+    return Walk(event, server, tuple(run))
 
 
-def paths(script: Script) -> list[Path_]:
+def paths(script: Script) -> list[Walk]:
     return [walk(script, e, s) for e in EVENTS[script.role] for s in SERVERS]
 
 

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from .audit import Audit, Cmd, Expected, Finding, Path_, RegValue, Script, paths, program, reg_index
+from .audit import Audit, Cmd, Expected, Finding, Walk, RegValue, Script, paths, program, reg_index
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ def _wid(c: Cmd) -> str:
     return (c.watch_id or "").casefold()
 
 
-def _event_paths(script: Script) -> dict[str, list[Path_]]:
-    out: dict[str, list[Path_]] = {}
+def _event_paths(script: Script) -> dict[str, list[Walk]]:
+    out: dict[str, list[Walk]] = {}
     for p in paths(script):
         out.setdefault(p.event, []).append(p)
     return out
