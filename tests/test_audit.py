@@ -396,6 +396,13 @@ def test_rule_table_lists_every_rule():
     rows = rule_table()
     assert [r["id"] for r in rows] == list(RULES)
     assert all(r["severity"] in ("error", "warning", "info") and r["en"] and r["ja"] for r in rows)
+    r = runner.invoke(app, ["audit", "--rules", "--json"])
+    assert r.exit_code == 0 and [x["id"] for x in json.loads(r.stdout)] == list(RULES)
+
+
+def test_cli_without_product_or_files_is_a_user_error():
+    assert runner.invoke(app, ["audit", "--start", str(fixture_path("servermanager-start"))]).exit_code == 2
+    assert runner.invoke(app, ["audit", "--product", "servermanager"]).exit_code == 2
 
 
 # ---------------------------------------------------------------------------------------------

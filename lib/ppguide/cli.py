@@ -156,14 +156,15 @@ SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 @app.command()
-def audit(product: list[str] = typer.Option(..., "--product", help="product id whose lines the files hold (repeatable)"),
+def audit(product: list[str] = typer.Option([], "--product", help="product id whose lines the files hold (repeatable, at least one)"),
           start: Optional[Path] = typer.Option(None, "--start", help="the failover group's start.bat as the cluster holds it"),
           stop: Optional[Path] = typer.Option(None, "--stop", help="the failover group's stop.bat"),
           reg: list[Path] = typer.Option([], "--reg", help="a regedit export (.reg, version 5 or REGEDIT4) (repeatable)"),
           param: list[str] = typer.Option([], "-p", "--param", help="NAME=VALUE: a fact of the cluster (repeatable); "
                                           "unset facts are the guide's example"),
           file: Optional[Path] = typer.Option(None, "-f", "--file", help="YAML or JSON file of parameters"),
-          as_json: bool = typer.Option(False, "--json", help="print the findings as a JSON list")) -> None:
+          as_json: bool = typer.Option(False, "--json", help="print the findings as a JSON list"),
+          rules: bool = typer.Option(False, "--rules", help="list the rules (id, severity, what each checks) and exit")) -> None:
     """Check a cluster's existing start.bat, stop.bat and registry exports against the guide and ppguide's corrections.
 
     Exit code 1 when any finding is an error, 0 otherwise, 2 for a user error (unknown product, unreadable file).
@@ -171,6 +172,18 @@ def audit(product: list[str] = typer.Option(..., "--product", help="product id w
     import json
 
     from . import audit as audit_mod
+    if rules:
+        from .audit_rules import rule_table
+        rows = rule_table()
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        t = Table("rule", "severity", "checks", "guide lines", title="ppguide audit rules", expand=True)
+        for r in rows:
+            t.add_row(str(r["id"]), Text(str(r["severity"]), SEVERITY_STYLE[str(r["severity"])]),
+                      Text(f"{r['title_en']} / {r['title_ja']}"), ", ".join(map(str, r["guide_lines"])))
+        out.print(t)
+        return
     try:
         facts = audit_mod.split_facts(product, _given(file, param))
         findings = audit_mod.audit(facts, start, stop, reg)
