@@ -22,6 +22,7 @@ SAMPLES = {
     "jmss-rl199909-stop": ("jmss", "stop", 1950, 2127),
     "jmss-rl199906-start": ("jmss", "start", 2135, 2300),
     "jmss-rl199906-stop": ("jmss", "stop", 2308, 2445),
+    "jmss-two-way-stop": ("jmss", "stop", 2514, 2639),
     "filetransfer-start": ("filetransfer", "start", 2820, 2843),
     "filetransfer-stop": ("filetransfer", "stop", 2847, 2866),
     "deliverymanager-start": ("deliverymanager", "start", 3174, 3222),

@@ -25,6 +25,7 @@ SAMPLE_PAIRS = [
     ("servermanager", {}, "servermanager-start", "servermanager-stop"),
     ("jmss", {"japi_jmgc": "true"}, "jmss-rl199909-start", "jmss-rl199909-stop"),
     ("jmss", {"japi_jmgc": "true", "jmss_release": "rl1999_06_or_earlier"}, "jmss-rl199906-start", "jmss-rl199906-stop"),
+    ("jmss", {"system": "two-way", "cluster_link_option": "true"}, None, "jmss-two-way-stop"),
     ("filetransfer", {}, "filetransfer-start", "filetransfer-stop"),
     ("deliverymanager", {"dm_agent": "false"}, "deliverymanager-start", "deliverymanager-stop"),
     ("deliverymanager", {"dm_manager": "false"}, "deliverymanager-agent-start", "deliverymanager-agent-stop"),
@@ -69,15 +70,19 @@ def _recorded(pid: str, name: str) -> dict[tuple[str, int], str]:
     return out
 
 
-@pytest.mark.parametrize("pid,given,start,stop", SAMPLE_PAIRS, ids=[p[2] for p in SAMPLE_PAIRS])
+def _audit_sample(pid, given, start, stop):
+    return audit([(pid, given)], fixture_path(start) if start else None, fixture_path(stop))
+
+
+@pytest.mark.parametrize("pid,given,start,stop", SAMPLE_PAIRS, ids=[p[3] for p in SAMPLE_PAIRS])
 def test_guide_samples_yield_the_recorded_errata_at_their_lines(pid, given, start, stop):
-    findings = audit([(pid, given)], fixture_path(start), fixture_path(stop))
+    findings = _audit_sample(pid, given, start, stop)
     found = {}
     for f in findings:
         if f.rule in ERRATUM_RULES:
             assert f.product == pid, f"{f.erratum} of {f.product} found in {pid}'s sample at {f.line}"
             found[(f.erratum, guide_line(sample_of(f.file), f))] = f.rule
-    expected = _recorded(pid, start) | _recorded(pid, stop)
+    expected = (_recorded(pid, start) if start else {}) | _recorded(pid, stop)
     assert found == expected
 
 
@@ -107,10 +112,10 @@ def test_jmss_sample_findings():
 
 
 def test_correct_guide_samples_are_clean():
-    """FileTransfer's samples and DeliveryManager's agent samples hold no error."""
+    """FileTransfer's samples, DeliveryManager's agent samples and JMSS's two-way stop.bat hold nothing to correct."""
     for pid, given, start, stop in SAMPLE_PAIRS:
-        if start in ("filetransfer-start", "deliverymanager-agent-start"):
-            assert audit([(pid, given)], fixture_path(start), fixture_path(stop)) == []
+        if stop in ("filetransfer-stop", "deliverymanager-agent-stop", "jmss-two-way-stop"):
+            assert _audit_sample(pid, given, start, stop) == [], stop
 
 
 # ---------------------------------------------------------------------------------------------
