@@ -300,6 +300,15 @@ def test_line_missing_for_jmss(tmp_path):
     assert any(x.rule == "line-missing" and "armnsdel jmsout" in x.en for x in f)
 
 
+def test_line_missing_for_net_start_before_rl1999_09(tmp_path):
+    given = {"jmss_release": "rl1999_06_or_earlier"}
+    files = _bundle_files(tmp_path, "jmss", given)
+    start = files["start-script"][0]
+    _edit(start, 'net start "ESMPRO/JMSS JSchedule Service"\r\n', "", 1)
+    f = audit([("jmss", given)], start, files["stop-script"][0])
+    assert [(x.rule, "JSchedule" in x.en) for x in f] == [("line-missing", True)]
+
+
 # ---------------------------------------------------------------------------------------------
 # reading files as a cluster holds them
 # ---------------------------------------------------------------------------------------------

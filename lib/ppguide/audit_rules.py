@@ -450,8 +450,11 @@ def _needed(e: Expected, role: str) -> dict[str, list[tuple[str, Cmd]]]:
     if script is None:
         return out
     for p in paths(script):
+        wraps_kills = role == "stop" and bool(p.kills)      # then its net lines are net-wrap's
         for c in p.cmds:
-            if c.kind == "other" and program((c.command or " ").split()[0]) != "armbcast":
+            needed = (c.kind == "other" and program((c.command or " ").split()[0]) != "armbcast") or \
+                (c.kind == "net" and not wraps_kills)
+            if needed:
                 key = norm_command(c)
                 if key not in [k for k, _ in out.get(p.event, [])]:
                     out.setdefault(p.event, []).append((key, c))
@@ -460,7 +463,8 @@ def _needed(e: Expected, role: str) -> dict[str, list[tuple[str, Cmd]]]:
 
 @rule("line-missing", "warning", "A line the product needs is absent", "製品に必要な行がない",
       "Besides ARMLOAD and ARMKILL, a product's branch runs further commands (JMSS: armnsadd/armnsdel of the "
-      "jmsout share, jmsslksv -normal/-failover, armlog; DeliveryManager: armwsset /p). A command ppguide writes "
+      "jmsout share, jmsslksv -normal/-failover, armlog, and net start/stop before RL1999/09; DeliveryManager: "
+      "armwsset /p). A command ppguide writes "
       "for the given facts and the branch does not run is reported, compared without case, blanks or .EXE.",
       "ARMLOAD/ARMKILL 以外に製品が必要とするコマンド (armnsadd、jmsslksv、armwsset など) が分岐にありません。")
 def line_missing(a: Audit):
@@ -498,7 +502,7 @@ def net_wrap(a: Audit):
             continue
         own = {_wid(c) for c in e.stop.cmds if c.kind == "kill"}
         for p_exp in paths(e.stop):
-            wraps = [c for c in p_exp.cmds if c.kind == "net"]
+            wraps = [c for c in p_exp.cmds if c.kind == "net"] if p_exp.kills else []
             for p in paths(a.stop):
                 if (p.event, p.server) != (p_exp.event, p_exp.server):
                     continue
