@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from .audit import Audit, Cmd, Expected, Finding, Walk, RegValue, Script, paths, program, reg_index
+from .audit import SERVERS, Audit, Cmd, Expected, Finding, Walk, RegValue, Script, paths, program, reg_index
 
 
 @dataclass(frozen=True)
@@ -229,36 +229,44 @@ def branch_rule(a: Audit):
         if "START" not in by_event or "FAILOVER" not in by_event:
             continue
         kind = "load" if s.role == "start" else "kill"
-        sets = {}
-        for ev in ("START", "FAILOVER"):
-            cmds = [c for p in by_event[ev] for c in p.cmds if c.kind == kind]
-            sets[ev] = {((_wid(c), _svc(c)) if kind == "load" else _wid(c)): c for c in cmds}
-        for ev, other in (("START", "FAILOVER"), ("FAILOVER", "START")):
-            for key, c in sets[ev].items():
-                if key not in sets[other]:
-                    what = f"{c.watch_id} {c.service}" if kind == "load" else c.watch_id
-                    verb_en = "loads" if kind == "load" else "kills"
-                    yield _finding("branch-mismatch", s.name, c.n,
-                                   f"the {ev} branch {verb_en} {what}, the {other} branch does not",
-                                   f"{ev} 分岐の {what} が {other} 分岐にありません")
+        odd: dict[tuple[str, str, Cmd], list[str]] = {}     # (event, other event, line) -> ARMS_SERVER sides
+        for server in SERVERS:
+            sets = {}
+            for ev in ("START", "FAILOVER"):
+                cmds = [c for p in by_event[ev] if p.server == server for c in p.cmds if c.kind == kind]
+                sets[ev] = {((_wid(c), _svc(c)) if kind == "load" else _wid(c)): c for c in cmds}
+            for ev, other in (("START", "FAILOVER"), ("FAILOVER", "START")):
+                for key, c in sets[ev].items():
+                    if key not in sets[other]:
+                        odd.setdefault((ev, other, c), []).append(server)
+        for (ev, other, c), servers in odd.items():
+            what = f"{c.watch_id} {c.service}" if kind == "load" else c.watch_id
+            verb_en = "loads" if kind == "load" else "kills"
+            side = "" if len(servers) == len(SERVERS) else f" (ARMS_SERVER {servers[0]})"
+            yield _finding("branch-mismatch", s.name, c.n, f"the {ev} branch {verb_en} {what}, the {other} branch does not{side}",
+                           f"{ev} 分岐の {what} が {other} 分岐にありません{side}")
 
 
 @rule("load-without-kill", "error", "ARMLOAD without its ARMKILL", "ARMKILL のない ARMLOAD",
       "Every watch id start.bat ARMLOADs must be ARMKILLed in stop.bat on each of its branches (START and "
-      "FAILOVER, highest-priority server or not). A watch id left running keeps its service under ARM monitoring "
+      "FAILOVER) on the same side of ARMS_SERVER (highest-priority server or not) it was loaded on. A watch id left running keeps its service under ARM monitoring "
       "(/M: the node shuts down when the service stops) after the group has gone.",
       "start.bat で ARMLOAD した監視 ID は、stop.bat の各分岐で ARMKILL してください。",
       (1029, 1031, 1080, 1082))
 def load_without_kill(a: Audit):
     if a.start is None or a.stop is None:
         return
+    # A node is the highest-priority server or not whatever the event, so what start.bat loads on one side of
+    # ARMS_SERVER (any event) must be killed by every branch of stop.bat on that side.
     loads: dict[str, Cmd] = {}
+    sides: dict[str, set[str]] = {}
     for p in paths(a.start):
         for c in p.loads:
             loads.setdefault(_wid(c), c)
+            sides.setdefault(_wid(c), set()).add(p.server)
     stop_paths = paths(a.stop)
     for wid, c in loads.items():
-        missing = [p.where for p in stop_paths if wid not in {_wid(k) for k in p.kills}]
+        missing = [p.where for p in stop_paths if p.server in sides[wid] and wid not in {_wid(k) for k in p.kills}]
         if missing:
             yield _finding("load-without-kill", a.start.name, c.n,
                            f"watch id {c.watch_id} is loaded but {a.stop.name} does not ARMKILL it on: {'; '.join(missing)}",
