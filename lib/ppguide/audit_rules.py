@@ -350,7 +350,7 @@ def service_missing(a: Audit):
         for c, events in missing.values():
             line = _first_label_line(a.start, events[0])
             yield _finding("service-missing", a.start.name, line,
-                           f"{e.product.id}: no {c.text.strip()} in the {_branches(events)} branch",
+                           f"{e.product.id}: no {c.text.strip()} in the {_branches(events)} branch{'es' if len(set(events)) > 1 else ''}",
                            f"{e.product.id}: {_branches(events, True)} 分岐に {c.text.strip()} がありません",
                            _script_cite(e), e.product.id)
 
@@ -490,7 +490,7 @@ def line_missing(a: Audit):
                         missing.setdefault(c.command.strip(), []).append(ev)
             for text, events in missing.items():
                 yield _finding("line-missing", script.name, _first_label_line(script, events[0]),
-                               f"{e.product.id}: the {_branches(events)} branch does not run: {text}",
+                               f"{e.product.id}: the {_branches(events)} branch{'es do' if len(set(events)) > 1 else ' does'} not run: {text}",
                                f"{e.product.id}: {_branches(events, True)} 分岐に次の行がありません: {text}",
                                _script_cite(e), e.product.id)
 
