@@ -380,7 +380,7 @@ def audit_rules_page(products: list[Product]) -> str:
     md = ["# Audit rules / 監査ルール",
           "",
           "`ppguide audit --product ID [--product ID ...] --start start.bat --stop stop.bat [--reg export.reg ...] "
-          "[-p NAME=VALUE ...] [--json]` reads the scripts and registry exports a running cluster holds (CP932 or "
+          "[-p NAME=VALUE ...] [--json]` (`ppguide audit --rules` lists the rules below) reads the scripts and registry exports a running cluster holds (CP932 or "
           "UTF-8, CRLF or LF; .reg in version 5 or REGEDIT4) and reports, line by line, what the guide and ppguide's "
           "corrections of it would do otherwise. `notebooks/audit.ipynb` does the same for files given as its "
           "parameters. What a product expects is what ppguide itself writes for the facts given with `-p` (the "
