@@ -45,4 +45,4 @@ notebooks: setup
 	$(BIN)/ppguide notebooks
 
 clean:
-	rm -rf build docs/products docs/reference docs/errata.md
+	rm -rf build docs/products docs/reference docs/errata.md docs/audit-rules.md

@@ -156,6 +156,64 @@ def compose(group: Path = typer.Argument(..., help="YAML/JSON: {failover_group, 
         _say("erratum", "magenta", f"{e['product']} line {e['line']}: guide {e['guide']!r} -> {e['emits']!r}")
 
 
+SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
+
+
+@app.command()
+def audit(product: list[str] = typer.Option([], "--product", help="product id whose lines the files hold (repeatable, at least one)"),
+          start: Optional[Path] = typer.Option(None, "--start", help="the failover group's start.bat as the cluster holds it"),
+          stop: Optional[Path] = typer.Option(None, "--stop", help="the failover group's stop.bat"),
+          reg: list[Path] = typer.Option([], "--reg", help="a regedit export (.reg, version 5 or REGEDIT4) (repeatable)"),
+          param: list[str] = typer.Option([], "-p", "--param", help="NAME=VALUE: a fact of the cluster (repeatable); "
+                                          "unset facts are the guide's example"),
+          file: Optional[Path] = typer.Option(None, "-f", "--file", help="YAML or JSON file of parameters"),
+          as_json: bool = typer.Option(False, "--json", help="print the findings as a JSON list"),
+          rules: bool = typer.Option(False, "--rules", help="list the rules (id, severity, what each checks) and exit")) -> None:
+    """Check a cluster's existing start.bat, stop.bat and registry exports against the guide and ppguide's corrections.
+
+    Exit code 1 when any finding is an error, 0 otherwise, 2 for a user error (unknown product, unreadable file).
+    """
+    import json
+
+    from . import audit as audit_mod
+    if rules:
+        from .audit_rules import rule_table
+        rows = rule_table()
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        t = Table("rule", "severity", "checks", "guide lines", title="ppguide audit rules", expand=True)
+        for r in rows:
+            t.add_row(str(r["id"]), Text(str(r["severity"]), SEVERITY_STYLE[str(r["severity"])]),
+                      Text(f"{r['title_en']} / {r['title_ja']}"), ", ".join(map(str, r["guide_lines"])))
+        out.print(t)
+        return
+    try:
+        facts = audit_mod.split_facts(product, _given(file, param))
+        findings = audit_mod.audit(facts, start, stop, reg)
+    except PpguideError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+    else:
+        t = Table(title="ppguide audit", expand=True)
+        t.add_column("severity", no_wrap=True)
+        t.add_column("where", no_wrap=True)
+        t.add_column("rule", no_wrap=True)
+        t.add_column("finding (guide lines)", ratio=1)
+        for f in findings:
+            where = Path(f.file).name + (f":{f.line}" if f.line else "")
+            cite = f" (guide {', '.join(map(str, f.guide_lines))})" if f.guide_lines else ""
+            t.add_row(Text(f.severity, SEVERITY_STYLE[f.severity]), Text(where), f.rule, Text(f"{f.en}{cite}\n{f.ja}"))
+        if findings:
+            out.print(t)
+        counts = audit_mod.summary(findings)
+        _say("audit", "bold", f"{len(findings)} findings: {counts['error']} errors, {counts['warning']} warnings, "
+                              f"{counts['info']} info ({', '.join(product)})")
+    if audit_mod.has_errors(findings):
+        raise typer.Exit(1)
+
+
 @app.command()
 def notebooks(product: list[str] = typer.Argument(None, help="products to regenerate (default: all, and compose)")) -> None:
     """Regenerate notebooks/<id>.ipynb from the products' declarations (run after changing a product)."""

@@ -271,6 +271,10 @@ class Erratum(_Strict):
     certain: bool = True          # False: the right form cannot be proven from the guide
     override: str | None = None   # parameter that lets the user pick the other form
     when: str | None = None       # the erratum applies to these facts only
+    # What `ppguide audit` looks for in a cluster's files: the broken forms as a script or .reg would hold
+    # them, each matched as text (case ignored, ¥ read as \, whole words at letter or digit edges).
+    # Unset: the `guide` text itself. []: nothing a script could hold (prose, or a form only wrong for some facts).
+    forms: list[str] | None = None
 
 
 class Table(_Strict):

@@ -154,3 +154,49 @@ def write(bundle: Bundle, output_dir: str) -> Path:
     out = bundle.write(output_dir)
     display(Markdown(f"Bundle written to `{output_dir}` ({len(bundle.files)} files + manifest.json)."))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# notebooks/audit.ipynb
+# ---------------------------------------------------------------------------------------------
+
+AUDIT_PARAMS = ("product", "start", "stop", "reg", "parameters")
+
+
+def collect_audit(namespace: dict[str, Any], known_before: set[str]) -> dict[str, Any]:
+    """The audit notebook's parameters from its globals; an injected unknown name is an error."""
+    new = {n for n in namespace if n not in known_before and not n.startswith("_")}
+    unknown = sorted(new - set(AUDIT_PARAMS))
+    if unknown:
+        raise ParameterError([Problem(n, namespace[n], "one of: " + ", ".join(AUDIT_PARAMS),
+                                      "次のいずれか: " + ", ".join(AUDIT_PARAMS)) for n in unknown])
+    return {n: namespace.get(n) for n in AUDIT_PARAMS}
+
+
+def audit(product: str | list[str] | None, start: str | None, stop: str | None,
+          reg: str | list[str] | None = None, parameters: dict[str, Any] | None = None) -> list:
+    """Findings for the files, as `ppguide audit` gives them (products: an id or a list of ids)."""
+    from . import audit as audit_mod
+    from .inputs import InputError
+
+    products = [product] if isinstance(product, str) else list(product or [])
+    regs = [reg] if isinstance(reg, str) else list(reg or [])
+    if parameters is not None and not isinstance(parameters, dict):
+        raise InputError("parameters", "must be a mapping of parameter names to values", "パラメータ名と値のマッピングが必要です")
+    facts = audit_mod.split_facts(products, dict(parameters or {}))
+    return audit_mod.audit(facts, start or None, stop or None, regs)
+
+
+def findings_table(findings: list | None) -> pd.DataFrame | None:
+    """One row per finding: severity, file, line, rule, message (English and Japanese), guide lines."""
+    if findings is None:
+        return None
+    from . import audit as audit_mod
+
+    counts = audit_mod.summary(findings)
+    display(Markdown(f"**{len(findings)} findings**: {counts['error']} errors, {counts['warning']} warnings, "
+                     f"{counts['info']} info. " + ("Exit code 1 on the command line." if counts["error"] else "Nothing to correct.")))
+    return pd.DataFrame([{"severity": f.severity, "file": Path(f.file).name, "line": f.line or "", "rule": f.rule,
+                          "finding": f.en, "指摘": f.ja, "guide lines": ", ".join(map(str, f.guide_lines))}
+                         for f in findings],
+                        columns=["severity", "file", "line", "rule", "finding", "指摘", "guide lines"])

@@ -103,6 +103,33 @@ def build_compose() -> nbformat.NotebookNode:
         "language_info": {"name": "python"}})
 
 
+def build_audit() -> nbformat.NotebookNode:
+    """notebooks/audit.ipynb: `ppguide audit` on files given as parameters."""
+    intro = ("# Auditing a cluster's scripts\n\n"
+             "Most clusters built from the guide already run, with start.bat and stop.bat copied from its samples. "
+             "Give the files as the cluster holds them (CP932 or UTF-8, CRLF or LF; .reg exports in version 5 or "
+             "REGEDIT4) and the products whose lines they hold: every finding names its file, line, rule, severity "
+             "and the guide lines it rests on. `parameters` are the cluster's facts (the guide's example fills in "
+             "the rest), so option-dependent services are expected only when installed. The rules are explained on "
+             "the site's audit rules page.\n\n"
+             "Headless: `papermill notebooks/audit.ipynb out.ipynb -p product servermanager -p start start.bat "
+             "-p stop stop.bat`, or `ppguide audit --product servermanager --start start.bat --stop stop.bat`.")
+    cells = [new_markdown_cell(intro),
+             _cell("from ppguide import notebook as ppg\n\nfindings = None\n_known = set(globals())", "setup"),
+             _cell("product: str = None  # REQUIRED: product id whose lines the files hold (or a list of ids)\n"
+                   "start: str = None  # path of the failover group's start.bat\n"
+                   "stop: str = None  # path of the failover group's stop.bat\n"
+                   "reg: list = None  # paths of regedit exports (.reg) to compare with the product's .reg\n"
+                   "parameters: dict = None  # facts of the cluster by name (receive_dmi_alerts, switch_drive...)",
+                   "parameters"),
+             new_markdown_cell("## Findings / 指摘"),
+             _cell("params = ppg.collect_audit(globals(), _known)\nfindings = ppg.audit(**params)\n"
+                   "ppg.findings_table(findings)", "audit")]
+    return new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}})
+
+
 def _stable_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Cell ids from position and tag, not random, so regenerating gives the same file."""
     for i, cell in enumerate(nb.cells):
@@ -132,10 +159,11 @@ def write_all(only: list[str] | None = None) -> list[Path]:
     """Generate and execute notebooks/<id>.ipynb for every product (or the ones named) and the composer."""
     NOTEBOOKS.mkdir(exist_ok=True)
     paths = []
-    builds = [(pid, lambda pid=pid: build(load(pid))) for pid in product_ids()] + [("compose", build_compose)]
+    builds = [(pid, lambda pid=pid: build(load(pid))) for pid in product_ids()] + \
+        [("compose", build_compose), ("audit", build_audit)]
     if only:
         for name in only:
-            if name != "compose":
+            if name not in ("compose", "audit"):
                 load(name)                # an unknown id is refused with "did you mean"
         builds = [(name, make) for name, make in builds if name in only]
     for name, make in builds:

@@ -32,7 +32,7 @@ from .scripts import describe
 NOTEBOOKS = ROOT / "notebooks"
 EXAMPLE = DATA / "example-cluster.yaml"
 DOWNLOAD_BASE = "bundle"
-GENERATED = ("products", "reference", "errata.md", "calculators", "calculators.md")   # relative to docs_dir; everything else is hand-written
+GENERATED = ("products", "reference", "errata.md", "calculators", "calculators.md", "audit-rules.md")   # relative to docs_dir; everything else is hand-written
 
 
 # --------------------------------------------------------------------------------------------
@@ -357,6 +357,56 @@ ERRATA_KINDS = {
 }
 
 
+#: What the findings of a rule without guide lines of its own cite.
+_AUDIT_CITES = {"erratum": "the erratum's", "service": "the product's script", "watch": "the product's script",
+                "line": "the product's script", "reg": "the registry value's", "pause": "none: CLUSTERPRO runs scripts without a console"}
+
+
+def audit_rules_page(products: list[Product]) -> str:
+    """docs/audit-rules.md: what `ppguide audit` checks, one section per rule of its table, and the errata forms it looks for."""
+    from .audit_rules import rule_table
+
+    md = ["# Audit rules / 監査ルール",
+          "",
+          "`ppguide audit --product ID [--product ID ...] --start start.bat --stop stop.bat [--reg export.reg ...] "
+          "[-p NAME=VALUE ...] [--json]` (`ppguide audit --rules` lists the rules below) reads the scripts and registry exports a running cluster holds (CP932 or "
+          "UTF-8, CRLF or LF; .reg in version 5 or REGEDIT4) and reports, line by line, what the guide and ppguide's "
+          "corrections of it would do otherwise. `notebooks/audit.ipynb` does the same for files given as its "
+          "parameters. What a product expects is what ppguide itself writes for the facts given with `-p` (the "
+          "guide's example facts fill in the rest), read back the same way, so the audit of any bundle ppguide "
+          "writes finds nothing. Exit code 1 when any finding is an error, 0 otherwise, 2 for a user error.",
+          "",
+          "稼働中のクラスタの start.bat / stop.bat / .reg エクスポートを読み、ガイドと ppguide の訂正に照らして行ごとに"
+          "指摘します。エラーがあれば終了コード 1 です。",
+          "",
+          "The scripts are walked the way cmd.exe runs them for each event: ARMS_EVENT START, FAILOVER and (start.bat) "
+          "RECOVER, ARMS_SERVER HOME and OTHER, the switch disk connected. GOTO and IF on those variables are followed; "
+          "conditions the audit cannot know (ERRORLEVEL, ARMS_FACTOR, COMPUTERNAME) never jump and let other commands run.",
+          ""]
+    md += table(["rule", "severity", "checks", "guide lines"],
+                [[f"[{code(r['id'])}](#{r['id']})", r["severity"], text(r["title_en"]) + "<br>" + text(r["title_ja"]),
+                  lines(r["guide_lines"]) or _AUDIT_CITES.get(r["id"].split("-")[0], "none")] for r in rule_table()])
+    for r in rule_table():
+        md += [f"## {r['id']} {{#{r['id']}}}", "", f"**{r['severity']}**: {text(r['title_en'])} / {text(r['title_ja'])}", "",
+               r["en"], "", r["ja"], ""]   # the rules' own Markdown (inline code), written in lib/ppguide/audit_rules.py
+        if r["guide_lines"]:
+            md += [f"Guide lines: {lines(r['guide_lines'])}.", ""]
+    md += ["## The errata forms looked for / 検出する誤記", "",
+           "Each erratum's `forms` in the knowledge (or, without them, its `guide` text) is looked for in every line, "
+           "case ignored, `¥` read as `\\`. Guide errors and transcription losses are errors in a command, ambiguities "
+           "are info, and any form in a `rem` line is info.", ""]
+    rows = []
+    for p in sorted(products, key=lambda p: p.id):
+        for e in _sorted_errata(p):
+            forms = list(e.forms) if e.forms is not None else [e.guide]
+            if not forms:
+                continue
+            rows.append([f"[{text(p.id)}](reference/{p.id}.md#erratum-{e.id})", code(e.id), e.kind,
+                         "<br>".join(code(f) for f in forms), lines([e.line, *e.also])])
+    md += table(["product", "erratum", "kind", "forms", "guide lines"], rows)
+    return "\n".join(md)
+
+
 def products_index(products: list[Product], examples: dict[str, dict[str, Any]]) -> str:
     md = ["# Products / 製品",
           "",
@@ -442,7 +492,8 @@ def build_docs(docs_dir: Path = Path("docs")) -> list[Path]:
     written.append(calculators_page(docs_dir))
     for rel, content in (("products/index.md", products_index(products, examples)),
                          ("reference/index.md", reference_index(products)),
-                         ("errata.md", errata_page(products))):
+                         ("errata.md", errata_page(products)),
+                         ("audit-rules.md", audit_rules_page(products))):
         _write(docs_dir / rel, content)
         written.append(docs_dir / rel)
     return written
