@@ -1,7 +1,8 @@
 """What a bundle was made from, as one SHA-256: its `inputs_sha256` in manifest.json.
 
 The digest covers the product id and its validated parameters, the product's knowledge file (the one the
-search path chose, PPGUIDE_PROCEDURES included), the shared data tables and ppguide's own code and templates.
+search path chose, PPGUIDE_PROCEDURES included), the shared tables the engine reads (data/places.yaml,
+data/messages.yaml) and ppguide's own code and templates.
 Two bundles with the same digest have the same bytes, so `ppguide batch` can leave a bundle whose manifest
 carries the digest of the job in place instead of writing it again.
 """
@@ -16,7 +17,8 @@ from typing import Any
 from .knowledge import DATA, knowledge_files
 
 ENGINE = Path(__file__).resolve().parent
-MANIFEST_KEY = "inputs_sha256"
+#: The shared tables the engine reads while it makes a bundle (the example files beside them are not inputs).
+ENGINE_DATA = ("messages.yaml", "places.yaml")
 
 
 def _files_digest(paths: list[Path]) -> str:
@@ -32,7 +34,7 @@ def _files_digest(paths: list[Path]) -> str:
 def engine_digest() -> str:
     """ppguide's code, templates and shared data tables: read once per process."""
     files = sorted(ENGINE.glob("*.py")) + sorted((ENGINE / "templates").glob("*.j2"))
-    files += sorted(p for p in Path(DATA).glob("*") if p.suffix in (".yaml", ".csv"))
+    files += [Path(DATA) / name for name in ENGINE_DATA]
     return _files_digest(files)
 
 
