@@ -166,6 +166,10 @@ def batch(inventory: Path = typer.Argument(..., help="the inventory: YAML, JSON,
         report = batch_mod.write_report(results, output)
     except PpguideError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        err.print("interrupted: the bundles on disk are whole; run the same batch again to complete it / "
+                  "中断しました。出力済みのバンドルは完全です。同じバッチを再実行すると続きから完了します", highlight=False)
+        raise typer.Exit(130) from None
     t = Table("cluster", "job", "product", "ok", "files", "warnings", "error")
     for r in results:
         t.add_row(Text(r.cluster), Text(r.name), Text(r.product),
