@@ -195,6 +195,7 @@ def test_report_lists_every_job_and_a_failed_job_loses_its_stale_bundle(tmp_path
     assert "switch_drive" in rows[3]["error"] and "ドライブ" in rows[3]["error_ja"]
     assert rows[0]["files"] == "13" and int(rows[0]["warnings"]) > 0
     assert "c001" in result.output and "failed" in result.output
+    assert "job c001/servermanager (servermanager)" in result.output and "ジョブ c001/servermanager" in result.output
 
 
 def test_a_current_bundle_is_left_alone_until_forced_or_changed(tmp_path):

@@ -176,6 +176,12 @@ def batch(inventory: Path = typer.Argument(..., help="the inventory: YAML, JSON,
                   Text(r.status, "green") if r.ok else Text("failed", "red"), str(r.files), str(r.warnings),
                   Text(r.error_en, "red"))
     out.print(t)
+    for r in results:
+        if not r.ok:
+            job = f"{r.cluster}/{r.name}" if r.cluster and r.name else r.cluster or r.name
+            err.print(Text.assemble(("error: ", "red"), f"job {job} ({r.product or '-'}): {r.error_en}"),
+                      highlight=False, soft_wrap=True)
+            err.print(Text(f"ジョブ {job} ({r.product or '-'}): {r.error_ja}"), highlight=False, soft_wrap=True)
     failed = sum(not r.ok for r in results)
     _say("report", "green" if not failed else "red",
          f"{report}: {len(results)} jobs, {sum(r.status == 'written' for r in results)} written, "

@@ -130,21 +130,6 @@ def parse_json(text: str, where: str) -> Any:
         raise InputError(where, f"JSON error: {msg}", f"JSON の誤り: {msg}") from None
 
 
-def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """The bytes of an input file no larger than `max_bytes`."""
-    path = Path(path)
-    where = str(path)
-    try:
-        if not path.is_file():
-            raise InputError(where, "no such file", "ファイルがありません")
-        if path.stat().st_size > max_bytes:
-            raise InputError(where, f"larger than {max_bytes} bytes; a file of parameters is never that large",
-                             f"{max_bytes} バイトを超えています")
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(where, exc.strerror or str(exc), exc.strerror or str(exc)) from None
-
-
 def read(path: str | Path, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODES) -> Any:
     """The data of a YAML or JSON file (JSON when its name ends in .json).
 
@@ -154,6 +139,21 @@ def read(path: str | Path, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODE
     where = str(path)
     text = decode(read_bytes(path, max_bytes), where)
     return parse_json(text, where) if path.suffix.lower() == ".json" else parse_yaml(text, where, max_nodes)
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an input file no larger than `max_bytes`."""
+    path = Path(path)
+    where = str(path)
+    try:
+        if not path.is_file():
+            raise InputError(where, "no such file", "ファイルがありません")
+        if path.stat().st_size > max_bytes:
+            raise InputError(where, f"larger than {max_bytes} bytes; a parameters file is never that large",
+                             f"{max_bytes} バイトを超えています")
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(where, exc.strerror or str(exc), exc.strerror or str(exc)) from None
 
 
 def read_mapping(path: str | Path, what_en: str, what_ja: str) -> dict[str, Any]:
