@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -203,6 +204,9 @@ def write_report(results: list[Result], outdir) -> Path:
     """Write OUT/report.csv whole (a new file swapped in)."""
     report = Path(outdir).resolve() / REPORT
     report.parent.mkdir(parents=True, exist_ok=True)
+    for left in report.parent.glob(f".{REPORT}.ppguide-*"):     # a report a killed run was writing
+        if re.fullmatch(rf"\.{re.escape(REPORT)}\.ppguide-[a-z0-9_]{{8}}", left.name) and left.is_file():
+            left.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{REPORT}.ppguide-", dir=report.parent)
     try:
         with os.fdopen(fd, "wb") as f:
