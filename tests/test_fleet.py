@@ -275,3 +275,18 @@ def test_a_killed_batch_leaves_whole_bundles_and_resumes_to_the_same_bytes(tmp_p
     assert "already current" in result.output
     assert tree(out) == tree(clean)
     assert not [p for p in out.rglob(".*ppguide-*")]        # no staging folder left behind
+
+
+def test_excel_numbers_are_not_read_as_text(tmp_path):
+    """An Excel number cell where text is expected is refused (4.10 would be 4.1), not turned into text."""
+    import pandas as pd
+
+    frame = pd.read_csv(FLEET_CSV, dtype=str, keep_default_na=False)
+    frame["sm_version"] = [4.1 if p == "servermanager" else "" for p in frame["product"]]
+    frame.to_excel(tmp_path / "fleet.xlsx", index=False)
+    jobs = fleet.read_fleet(tmp_path / "fleet.xlsx")
+    sm = next(j for j in jobs if j.product == "servermanager")
+    assert sm.parameters["sm_version"] == 4.1
+    with pytest.raises(PpguideError, match="sm_version.*text, not the float"):
+        validate(load("servermanager"), sm.parameters)
+    assert "sm_version" not in next(j for j in jobs if j.product == "serveragent").parameters
