@@ -235,7 +235,9 @@ def test_dask_writes_the_same_bytes(tmp_path):
     assert tree(tmp_path / "local") == tree(tmp_path / "dask")
 
 
-def test_an_unreachable_scheduler_writes_nothing(tmp_path):
+def test_an_unreachable_scheduler_writes_nothing(tmp_path, monkeypatch):
+    from ppguide import executors
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "1s")
     inv = write_yaml(tmp_path / "fleet.yaml", small_fleet(1))
     result = batch_cli(inv, "-o", tmp_path / "out", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1")
     assert result.exit_code == 2 and "scheduler" in result.output

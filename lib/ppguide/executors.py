@@ -20,6 +20,7 @@ from .errors import PpguideError
 
 T = TypeVar("T")
 EXECUTORS = ("local", "dask")
+CONNECT_TIMEOUT = "20s"      # how long to try reaching a Dask scheduler
 
 
 def default_jobs() -> int:
@@ -81,7 +82,7 @@ def _dask(fn: Callable[[Any], Any], chunks: list, jobs: int, scheduler: str | No
     cluster = None
     try:
         if scheduler:
-            client = Client(scheduler, timeout="20s")
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         else:
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
