@@ -40,6 +40,7 @@ test: setup-test
 
 bench: setup
 	$(BIN)/python bench/engines.py
+	$(BIN)/python bench/fleet.py
 
 notebooks: setup
 	$(BIN)/ppguide notebooks

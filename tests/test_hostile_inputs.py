@@ -190,7 +190,7 @@ def test_cli_batch_reports_bad_jobs_and_runs_the_good_one(pid, bad, tmp_path, re
         assert not (out / f"bad-{i}").exists(), f"bad job {c.id} wrote a folder"
         assert f"bad-{i}" in result.output, f"bad job {c.id} is not reported"
     assert {p.name for p in tmp_path.iterdir()} == {"inventory.json", "out"}
-    assert {p.name for p in out.iterdir()} == {"good"}
+    assert {p.name for p in out.iterdir()} == {"good", "report.csv"}
 
 
 # -- the CLI: compose (each product of the example group, one bad value per parameter type) -------

@@ -71,6 +71,7 @@ class Bundle:
     steps: list[StepOut] = field(default_factory=list)
     files: list[File] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
+    inputs_sha256: str = ""     # fingerprint.py: what the bundle was made from (a composed group has none)
 
     def file(self, path: str) -> File:
         return next(f for f in self.files if f.path == path)
@@ -83,6 +84,7 @@ class Bundle:
             "section": self.section,
             "guide_lines": list(self.lines),
             "parameters": self.parameters,
+            **({"inputs_sha256": self.inputs_sha256} if self.inputs_sha256 else {}),
             "defaulted": self.defaulted,
             "values": self.values,
             "warnings": [asdict(w) for w in self.warnings],

@@ -115,27 +115,79 @@ def run(product: str,
         _say("erratum", "magenta", f"line {e['line']}: guide {e['guide']!r} -> {e['emits']!r}")
 
 
-@app.command()
-def batch(inventory: Path = typer.Argument(..., help="YAML/JSON: {parameters?: {shared facts}, jobs: [{product, name?, "
-                                                     "parameters?}]}; each job's bundle goes to OUTPUT/<name> "
-                                                     "(name defaults to the product id)"),
-          output: Path = typer.Option(..., "-o", "--output", help="folder that receives one bundle folder per job"),
+BATCH_HELP = """Run every job of an inventory (a fleet of clusters, or one cluster); report each job, failures
+included, in the table and in OUTPUT/report.csv (exit code 2 if any failed).
+
+\b
+YAML/JSON inventory:
+  parameters: {facts shared by every cluster}        optional; each product takes those it declares
+  jobs: [{product, name?, parameters?}]               the job list of every cluster without its own
+  clusters: [{name, parameters?, jobs?}]              optional; a cluster's jobs replace the fleet's
+A job's parameters go over its cluster's, over the fleet's. Without `clusters` the file is one cluster
+and each job's bundle goes to OUTPUT/<job>; in a fleet to OUTPUT/<cluster>/<job>.
+\b
+CSV or Excel (.csv, .xlsx): one row per cluster and product; columns `cluster` (optional), `job`
+(optional), `product` and parameter names; an empty cell is not given, `;` separates the items of a
+list, a cell starting with [ or { is JSON.
+\b
+Names: a job's name defaults to its product id (<product>-<n> when the product repeats); job and
+cluster names are folder names (1-100 characters, no \\ / : * ? " < > |, no device name, no dot at
+the start, not report.csv), unique without regard to case (jobs within their cluster).
+\b
+A job whose folder holds the bundle of the same inputs is left as it is (--force rebuilds it); a failed
+job's earlier bundle is removed. A batch stopped at any moment leaves whole bundles only; run it again
+to complete it."""
+
+
+@app.command(help=BATCH_HELP)
+def batch(inventory: Path = typer.Argument(..., help="the inventory: YAML, JSON, CSV or Excel (see above)"),
+          output: Path = typer.Option(..., "-o", "--output", help="folder that receives one bundle folder per job and report.csv"),
           engine: str = typer.Option("direct", "--engine", help="direct or notebook"),
-          force: bool = typer.Option(False, "--force", help=FORCE_HELP)) -> None:
-    """Run every job of an inventory; report each job's result, failures included (exit code 2 if any failed)."""
+          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+                                             help="jobs run at once: local processes, or LocalCluster workers "
+                                                  "(default: the number of cores)"),
+          executor: str = typer.Option("local", "--executor", help="local (processes on this machine) or dask"),
+          scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                                  help="with --executor dask: the scheduler's address "
+                                                       "(tcp://HOST:8786); without it a LocalCluster"),
+          force: bool = typer.Option(False, "--force", help="rebuild every bundle, even one that is current; " + FORCE_HELP)) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    from . import fleet
     try:
-        jobs = batch_mod.read_inventory(inputs.read(inventory), str(inventory))
-        results = batch_mod.run_all(jobs, output, _engine(engine), progress=True, force=force, keep=[inventory])
+        todo = fleet.read_fleet(inventory)
+        batch_mod.check_report_target(output, force, keep=[inventory])
+        with Progress("bundles", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                      console=err, transient=False) as bar:
+            task = bar.add_task("bundles", total=len(todo))
+            results = batch_mod.run_all(todo, output, _engine(engine), force, keep=[inventory], executor=executor,
+                                        workers=jobs, scheduler=scheduler,
+                                        on_done=lambda n: bar.advance(task, n))
+        # A batch in which no job has a bundle writes nothing at all, not even its report.
+        report = batch_mod.write_report(results, output) if any(r.ok for r in results) else None
     except PpguideError as exc:
         _fail(exc)
-    t = Table("job", "product", "result", "files")
+    except KeyboardInterrupt:
+        err.print("interrupted: the bundles on disk are whole; run the same batch again to complete it / "
+                  "中断しました。出力済みのバンドルは完全です。同じバッチを再実行すると続きから完了します", highlight=False)
+        raise typer.Exit(130) from None
+    t = Table("cluster", "job", "product", "ok", "files", "warnings", "error")
     for r in results:
-        t.add_row(Text(r.name), Text(r.product), Text("ok", "green") if r.ok else Text(r.error_en, "red"), str(r.files))
+        t.add_row(Text(r.cluster), Text(r.name), Text(r.product),
+                  Text(r.status, "green") if r.ok else Text("failed", "red"), str(r.files), str(r.warnings),
+                  Text(r.error_en, "red"))
     out.print(t)
-    failed = [r for r in results if not r.ok]
-    for r in failed:
-        err.print(Text.assemble(("error: ", "red"), f"job {r.name} ({r.product}): {r.error_en}"), highlight=False, soft_wrap=True)
-        err.print(Text(f"ジョブ {r.name} ({r.product}): {r.error_ja}"), highlight=False, soft_wrap=True)
+    for r in results:
+        if not r.ok:
+            job = f"{r.cluster}/{r.name}" if r.cluster and r.name else r.cluster or r.name
+            err.print(Text.assemble(("error: ", "red"), f"job {job} ({r.product or '-'}): {r.error_en}"),
+                      highlight=False, soft_wrap=True)
+            err.print(Text(f"ジョブ {job} ({r.product or '-'}): {r.error_ja}"), highlight=False, soft_wrap=True)
+    failed = sum(not r.ok for r in results)
+    _say("report", "green" if not failed else "red",
+         f"{report or 'no report (no job has a bundle)'}: {len(results)} jobs, "
+         f"{sum(r.status == 'written' for r in results)} written, "
+         f"{sum(r.status == 'current' for r in results)} already current, {failed} failed")
     if failed:
         raise typer.Exit(2)
 

@@ -7,6 +7,7 @@ from . import artifact_kinds, emit_bat, expressions, functions, oldwindows, scri
 from .bundle import Bundle, File, StepOut
 from .checklist import checklist_md  # noqa: F401  (compose imports it from here)
 from .errors import Notice, ParameterError, Problem
+from .fingerprint import inputs_sha256
 from .knowledge import Product, load, load_places
 from .params import validate
 from .scripts import for_product
@@ -137,7 +138,8 @@ def evaluate(product_id: str, given: dict[str, Any]) -> Bundle:
                     defaulted=[p.name for p in product.parameters if not p.required and params[p.name] == p.default],
                     values={v.name: ctx[v.name] for v in product.values},
                     warnings=warnings, errata=errata, steps=steps,
-                    tables=[t.model_dump() for t in product.tables])
+                    tables=[t.model_dump() for t in product.tables],
+                    inputs_sha256=inputs_sha256(product.id, params))
     bundle.files = _files(product, ctx) + step_files
     bundle.files.append(File("checklist.md", "checklist", "reader", "utf-8", _encode(checklist_md(bundle), "utf-8")))
     refuse_colliding_paths(bundle)

@@ -45,10 +45,11 @@ class TextLoader(yaml.SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
-    def __init__(self, stream: str):
+    def __init__(self, stream: str, max_nodes: int = MAX_NODES):
         super().__init__(stream)
         self._depth = 0
         self._nodes = 0
+        self.max_nodes = max_nodes
 
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -57,8 +58,8 @@ class TextLoader(yaml.SafeLoader):
         self._nodes += 1
         if self._depth > MAX_DEPTH:
             raise yaml.MarkedYAMLError(None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
-        if self._nodes > MAX_NODES:
-            raise yaml.MarkedYAMLError(None, None, f"more than {MAX_NODES} values", self.peek_event().start_mark)
+        if self._nodes > self.max_nodes:
+            raise yaml.MarkedYAMLError(None, None, f"more than {self.max_nodes} values", self.peek_event().start_mark)
         try:
             return super().compose_node(parent, index)
         finally:
@@ -95,9 +96,11 @@ def decode(raw: bytes, where: str) -> str:
                      "UTF-8・BOM 付き UTF-16・Shift_JIS (CP932) のいずれでもありません")
 
 
-def parse_yaml(text: str, where: str) -> Any:
+def parse_yaml(text: str, where: str, max_nodes: int = MAX_NODES) -> Any:
+    loader = None
     try:
-        return yaml.load(text, Loader=TextLoader)  # noqa: S506 (TextLoader is a SafeLoader)
+        loader = TextLoader(text, max_nodes)     # the reader already refuses control characters here
+        return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = f" at {_mark(mark)}" if mark else ""
@@ -105,6 +108,9 @@ def parse_yaml(text: str, where: str) -> Any:
         raise InputError(where, f"YAML error{at}: {what}", f"YAML の誤り{at.replace('line', '行').replace('column', '列')}: {what}") from None
     except yaml.YAMLError as exc:
         raise InputError(where, f"YAML error: {exc}", f"YAML の誤り: {exc}") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -127,15 +133,22 @@ def parse_json(text: str, where: str) -> Any:
         raise InputError(where, f"JSON error: {msg}", f"JSON の誤り: {msg}") from None
 
 
-def read(path: str | Path) -> Any:
+def read(path: str | Path, max_bytes: int = MAX_BYTES, max_nodes: int = MAX_NODES) -> Any:
     """The data of a YAML or JSON file (JSON when its name ends in .json); `-` reads standard input.
 
-    Pipes such as bash's <(...) are read like files; at most MAX_BYTES are accepted.
+    The limits default to those of a hand-written parameters file; a fleet inventory allows more (fleet.py).
     """
+    where = str(path)
+    text = decode(read_bytes(path, max_bytes), where)
+    return parse_json(text, where) if where.lower().endswith(".json") else parse_yaml(text, where, max_nodes)
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of an input no larger than `max_bytes`: a file, a pipe such as bash's <(...), or `-` (stdin)."""
     where = str(path)
     try:
         if where == "-":
-            raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+            raw = sys.stdin.buffer.read(max_bytes + 1)
         else:
             path = Path(path)
             if path.is_dir():
@@ -143,14 +156,13 @@ def read(path: str | Path) -> Any:
             if not path.exists():
                 raise InputError(where, "no such file", "ファイルがありません")
             with path.open("rb") as f:
-                raw = f.read(MAX_BYTES + 1)
+                raw = f.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(where, exc.strerror or str(exc), exc.strerror or str(exc)) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(where, f"larger than {MAX_BYTES} bytes; a parameters file is never that large",
-                         f"{MAX_BYTES} バイトを超えています")
-    text = decode(raw, where)
-    return parse_json(text, where) if where.lower().endswith(".json") else parse_yaml(text, where)
+    if len(raw) > max_bytes:
+        raise InputError(where, f"larger than {max_bytes} bytes; a parameters file is never that large",
+                         f"{max_bytes} バイトを超えています")
+    return raw
 
 
 def read_mapping(path: str | Path, what_en: str, what_ja: str) -> dict[str, Any]:

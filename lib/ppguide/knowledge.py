@@ -12,6 +12,7 @@ templates, references) is knowledge_check's, run by load_file before a product i
 """
 from __future__ import annotations
 
+import functools
 import os
 from functools import cache
 from importlib import resources
@@ -381,12 +382,30 @@ def search_path() -> list[Path]:
 
 
 def knowledge_files() -> dict[str, Path]:
-    """Product id -> the file that defines it (a file in an earlier folder overrides a later one's)."""
+    """Product id -> the file that defines it (a file in an earlier folder overrides a later one's).
+
+    The folders are listed at each call; their files are resolved again only when a listing changed
+    (a batch asks once a job).
+    """
+    folders = []
+    for folder in search_path():
+        try:
+            names = tuple(sorted(n for n in os.listdir(folder) if n.endswith(".yaml") and not n.startswith(".")))
+        except OSError:
+            names = ()
+        folders.append((str(folder), names))
+    return dict(_resolved(tuple(folders)))
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folders: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, Path], ...]:
     found: dict[str, Path] = {}
-    for folder in reversed(search_path()):
-        for path in sorted(folder.glob("*.yaml")):
-            found[path.stem] = path.resolve()
-    return dict(sorted(found.items()))
+    for folder, names in reversed(folders):
+        for name in names:
+            path = Path(folder) / name
+            if path.is_file():
+                found[path.stem] = path.resolve()
+    return tuple(sorted(found.items()))
 
 
 def product_ids() -> list[str]:

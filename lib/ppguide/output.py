@@ -7,11 +7,16 @@ file (parameters, inventory, group) inside the folder is never replaced, forced 
 not. The new bundle is written into a uniquely named staging folder beside the
 target and swapped in; the earlier bundle goes to another unique folder and is
 removed after the swap. No fixed name a user might already have is ever touched.
+
+A batch (batch.py) also asks whether a folder already holds the bundle it would write (`current`),
+removes a failed job's earlier bundle (`remove`) and the staging folders a killed run left (`sweep`).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -102,3 +107,53 @@ def replace(staged: Path, out: Path) -> None:
     finally:
         if old_parent is not None:
             shutil.rmtree(old_parent, ignore_errors=True)
+
+
+def _leftover(out: Path) -> re.Pattern[str]:
+    # tempfile.mkdtemp names: the prefix, then 8 characters of [a-z0-9_]
+    return re.compile(rf"\.{re.escape(out.name)}\.ppguide-(?:new|old)-[a-z0-9_]{{8}}")
+
+
+def sweep(out: Path) -> None:
+    """Remove the staging folders a run killed while writing `out` left beside it (never whole bundles)."""
+    try:
+        names = [p for p in out.parent.iterdir() if _leftover(out).fullmatch(p.name) and p.is_dir()]
+    except OSError:
+        return
+    for path in names:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def current(out: Path, inputs_sha256: str) -> dict | None:
+    """The manifest of the bundle in `out` when it was made from these inputs and no file of it changed, else None."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict) or manifest.get("generator") != GENERATOR \
+                or manifest.get("inputs_sha256") != inputs_sha256:
+            return None
+        listed = {"manifest.json"}
+        for a in manifest["artifacts"]:
+            listed.add(a["path"])
+            if hashlib.sha256((out / a["path"]).read_bytes()).hexdigest() != a["sha256"]:
+                return None
+        present = {p.relative_to(out).as_posix() for p in out.rglob("*") if not p.is_dir()}
+        return manifest if present == listed else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remove(outdir: str | Path, keep: Iterable[str | Path] = ()) -> None:
+    """Remove the earlier ppguide bundle in `outdir` (a failed job's, which must not pass for current output).
+
+    A folder that is not wholly a ppguide bundle is left alone (OutputError, as check_target says why).
+    """
+    out = check_target(outdir, False, keep)
+    sweep(out)
+    if not out.is_dir() or _listed(out) is None:      # nothing there, or an empty folder: nothing old to remove
+        return
+    try:
+        old_parent = Path(tempfile.mkdtemp(prefix=f".{out.name}.ppguide-old-", dir=out.parent))
+        out.rename(old_parent / "bundle")
+    except OSError as exc:
+        raise OutputError(str(out), exc.strerror or str(exc)) from None
+    shutil.rmtree(old_parent, ignore_errors=True)

@@ -1,0 +1,132 @@
+"""Time `ppguide batch` on fleets of the example cluster against papermill, and the notebook path against an
+empty notebook (issue 12). Prints, from one run:
+
+- 100 clusters x the example cluster's products through `ppguide batch` (a new process, every core), against
+  one papermill execution of the servermanager notebook: (papermill time x bundles) / batch time, goal >= 100x;
+- the same batch run again (every bundle current, nothing written);
+- 1,000 clusters through `ppguide batch`, goal < 3 minutes;
+- the servermanager notebook through papermill against an empty notebook, goal <= 1.3x;
+- the peak memory of each batch: the resident memory of its processes added up, sampled every 50 ms.
+
+The fleet: data/example-cluster.yaml's facts and job list shared by every cluster, each cluster with its own
+virtual computer name and failover group. Papermill times are the median of --repeat runs.
+Usage: .venv/bin/python bench/fleet.py [--clusters 100] [--large 1000] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import papermill
+import psutil
+
+from ppguide.examples import guide_example
+from ppguide.inputs import read
+from ppguide.knowledge import DATA, ROOT
+
+RATIO_GOAL = 100
+LARGE_GOAL_S = 180
+NOTEBOOK_GOAL = 1.3
+SERVERMANAGER = guide_example("servermanager") | {"virtual_computer_name": "ESMSV01"}
+
+
+def fleet(n: int) -> dict:
+    example = read(DATA / "example-cluster.yaml")
+    clusters = [{"name": f"c{i:04d}", "parameters": {"virtual_computer_name": f"ESM{i:04d}",
+                                                     "failover_group": f"grp{i:04d}"}} for i in range(n)]
+    return {"parameters": example["parameters"], "jobs": example["jobs"], "clusters": clusters}
+
+
+def timed_batch(inventory: Path, out: Path) -> tuple[float, int, int]:
+    """(seconds, peak resident bytes of the batch's processes, exit code) of one `ppguide batch` process."""
+    env = dict(os.environ, COLUMNS="160")
+    cmd = [sys.executable, "-m", "ppguide.cli", "batch", str(inventory), "-o", str(out)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    root, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    return time.perf_counter() - start, peak, proc.returncode
+
+
+def median_seconds(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def goal(met: bool, target: str) -> str:
+    return f"{'goal met' if met else 'GOAL MISSED'} ({target})"
+
+
+def row(label: str, figure: str, note: str = "") -> None:
+    print(f"{label:<52} {figure:>10}   {note}".rstrip(), flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--clusters", type=int, default=100)
+    ap.add_argument("--large", type=int, default=1000, help="clusters of the large fleet (0: skip it)")
+    ap.add_argument("--repeat", type=int, default=3, help="papermill runs of each notebook")
+    args = ap.parse_args()
+    products = len(read(DATA / "example-cluster.yaml")["jobs"])
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        empty = tmp / "empty.ipynb"
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, empty)
+        notebook = ROOT / "notebooks" / "servermanager.ipynb"
+        paper = median_seconds(lambda: papermill.execute_notebook(
+            str(notebook), str(tmp / "sm.ipynb"), parameters=dict(SERVERMANAGER, output_dir=str(tmp / "sm")),
+            progress_bar=False, cwd=str(tmp)), args.repeat)
+        baseline = median_seconds(lambda: papermill.execute_notebook(
+            str(empty), str(tmp / "out.ipynb"), parameters={"x": 2}, progress_bar=False, cwd=str(tmp)), args.repeat)
+
+        small = tmp / "fleet.json"
+        small.write_text(json.dumps(fleet(args.clusters)), encoding="utf-8")
+        bundles = args.clusters * products
+        batch_s, batch_mem, code = timed_batch(small, tmp / "out")
+        again_s, again_mem, code_again = timed_batch(small, tmp / "out")
+        if args.large:
+            large = tmp / "large.json"
+            large.write_text(json.dumps(fleet(args.large)), encoding="utf-8")
+            large_s, large_mem, code_large = timed_batch(large, tmp / "large")
+
+    print(f"one run; papermill figures are medians of {args.repeat}; batches use every core (--jobs default); "
+          f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    row("papermill, servermanager notebook", f"{paper:.2f} s")
+    row("papermill, empty notebook", f"{baseline:.2f} s")
+    row("ratio servermanager notebook / empty notebook", f"{paper / baseline:.2f}x",
+        goal(paper / baseline <= NOTEBOOK_GOAL, f"<= {NOTEBOOK_GOAL}x"))
+    row(f"ppguide batch, {args.clusters} clusters x {products} products", f"{batch_s:.1f} s",
+        f"{bundles} bundles, {batch_s / bundles * 1000:.1f} ms a bundle, exit {code}")
+    ratio = paper * bundles / batch_s
+    row("ratio (papermill x bundles) / batch", f"{ratio:.0f}x", goal(ratio >= RATIO_GOAL, f">= {RATIO_GOAL}x"))
+    row("peak memory of that batch", f"{batch_mem / 2**20:.0f} MiB")
+    row("the same batch again (every bundle current)", f"{again_s:.1f} s", f"exit {code_again}")
+    if args.large:
+        row(f"ppguide batch, {args.large} clusters x {products} products", f"{large_s:.1f} s",
+            goal(large_s < LARGE_GOAL_S, f"< {LARGE_GOAL_S} s") + f", exit {code_large}")
+        row("peak memory of that batch", f"{large_mem / 2**20:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""What a bundle was made from, as one SHA-256: its `inputs_sha256` in manifest.json.
+
+The digest covers the product id and its validated parameters, the product's knowledge file (the one the
+search path chose, PPGUIDE_PROCEDURES included), the shared tables the engine reads (data/places.yaml,
+data/messages.yaml) and ppguide's own code and templates.
+Two bundles with the same digest have the same bytes, so `ppguide batch` can leave a bundle whose manifest
+carries the digest of the job in place instead of writing it again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .knowledge import DATA, knowledge_files
+
+ENGINE = Path(__file__).resolve().parent
+#: The shared tables the engine reads while it makes a bundle (the example files beside them are not inputs).
+ENGINE_DATA = ("messages.yaml", "places.yaml")
+
+
+def _files_digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        data = path.read_bytes()
+        h.update(f"{path.name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+@cache
+def engine_digest() -> str:
+    """ppguide's code, templates and shared data tables: read once per process."""
+    files = sorted(ENGINE.glob("*.py")) + sorted((ENGINE / "templates").glob("*.j2"))
+    files += [Path(DATA) / name for name in ENGINE_DATA]
+    return _files_digest(files)
+
+
+@cache
+def _knowledge_digest(path: Path) -> str:
+    return _files_digest([path])
+
+
+def knowledge_digest(product_id: str) -> str:
+    path = knowledge_files().get(product_id)
+    return _knowledge_digest(path) if path is not None else ""
+
+
+def inputs_sha256(product_id: str, parameters: dict[str, Any]) -> str:
+    """The digest of one bundle's inputs (see the module's text)."""
+    given = json.dumps({"product": product_id, "parameters": parameters}, ensure_ascii=False, sort_keys=True,
+                       separators=(",", ":"), default=str)
+    h = hashlib.sha256(given.encode("utf-8"))
+    h.update(knowledge_digest(product_id).encode())
+    h.update(engine_digest().encode())
+    return h.hexdigest()
