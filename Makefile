@@ -36,6 +36,8 @@ site: setup
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 test: setup-test
+	$(BIN)/ruff check lib
+	$(BIN)/mypy lib/ppguide
 	$(BIN)/pytest -q
 
 bench: setup

@@ -23,7 +23,7 @@ import papermill
 
 from ppguide import functions
 from ppguide.batch import run_notebook
-from ppguide.evaluate import run as run_direct
+from ppguide.evaluate import write_bundle
 from ppguide.examples import guide_example
 
 SERVERMANAGER = guide_example("servermanager") | {"virtual_computer_name": "ESMSV01"}
@@ -50,7 +50,7 @@ def new_folders(parent: Path):
 
 def drawing_every_time(outdir: Path) -> None:
     functions.drawn_timeline.cache_clear()
-    run_direct(UPS_PRODUCT, UPS_FACTS, outdir)
+    write_bundle(UPS_PRODUCT, UPS_FACTS, outdir)
 
 
 def goal(met: bool, target: str) -> str:
@@ -75,9 +75,9 @@ def main() -> None:
         nbformat.write(nb, empty)
 
         sm_folder, ups_folder, drawn_folder = new_folders(tmp / "sm"), new_folders(tmp / "ups"), new_folders(tmp / "drawn")
-        direct = median_seconds(lambda: run_direct("servermanager", SERVERMANAGER, sm_folder()), many)
-        replacing = median_seconds(lambda: run_direct("servermanager", SERVERMANAGER, tmp / "replaced"), many)
-        ups = median_seconds(lambda: run_direct(UPS_PRODUCT, UPS_FACTS, ups_folder()), many)
+        direct = median_seconds(lambda: write_bundle("servermanager", SERVERMANAGER, sm_folder()), many)
+        replacing = median_seconds(lambda: write_bundle("servermanager", SERVERMANAGER, tmp / "replaced"), many)
+        ups = median_seconds(lambda: write_bundle(UPS_PRODUCT, UPS_FACTS, ups_folder()), many)
         ups_drawn = median_seconds(lambda: drawing_every_time(drawn_folder()), args.repeat)
         notebook = median_seconds(lambda: run_notebook("servermanager", SERVERMANAGER, tmp / "notebook"), args.repeat)
         baseline = median_seconds(lambda: papermill.execute_notebook(

@@ -24,8 +24,8 @@ def evaluate(product_id: str, given: dict[str, Any] | None = None):
     return _engine.evaluate(product_id, facts(product_id, given))
 
 
-def run(product_id: str, given: dict[str, Any] | None, outdir):
-    return _engine.run(product_id, facts(product_id, given), outdir)
+def write_bundle(product_id: str, given: dict[str, Any] | None, outdir):
+    return _engine.write_bundle(product_id, facts(product_id, given), outdir)
 
 
 def prepare(product_id: str, given: dict[str, Any] | None = None):
@@ -50,4 +50,4 @@ def validate(product, given: dict[str, Any] | None = None):
     return _params.validate(product, facts(product.id, given))
 
 
-__all__ = ["compose", "evaluate", "facts", "group_facts", "load", "prepare", "run", "validate"]
+__all__ = ["compose", "evaluate", "facts", "group_facts", "load", "prepare", "validate", "write_bundle"]

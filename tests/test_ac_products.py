@@ -20,7 +20,7 @@ from ppguide.errors import ParameterError, Problem
 
 sys.path.insert(0, str(Path(__file__).parent))
 import guide_ups_example as gx  # noqa: E402
-from facts import evaluate, run
+from facts import evaluate, write_bundle
 from ppguide.examples import guide_example, guide_example_cites
 from ppguide.knowledge import ROOT, load
 from ppguide.notebook_gen import build
@@ -69,7 +69,7 @@ def test_broadcast_of_the_guide_example_in_the_manifest(pid, ip_line, mask_line,
     cites = guide_example_cites(pid)
     assert cites["public_ip"] == ip_line and cites["subnet_mask"] == mask_line
     assert guide_example(pid)["public_ip"] in squeeze(line(ip_line))
-    m = run(pid, {}, tmp_path / "b").manifest()
+    m = write_bundle(pid, {}, tmp_path / "b").manifest()
     assert m["values"]["broadcast_address"] == by_hand("172.16.134.12", "255.255.255.0") == "172.16.134.255"
     assert "172.16.134.255" in squeeze(line(result_line))
     on_disk = json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))
@@ -133,7 +133,7 @@ def test_control_confirm_min_in_manifest(snmp, tmp_path):
     assert "256 秒以上" in line(5003) and "226 秒以上" in line(4953)
     assert snmp.values["budget"]["case_a_min_s"] == 226                  # L4953
     assert snmp.values["budget"]["governing_case"] == "B"                # L4909: the longer case
-    m = json.loads(run("ac-snmp", {}, tmp_path / "b").manifest_bytes())
+    m = json.loads(write_bundle("ac-snmp", {}, tmp_path / "b").manifest_bytes())
     assert m["values"]["control_confirm_min_s"] == 256 and m["values"]["broadcast_address"] == "172.16.1.255"
 
 
@@ -281,7 +281,7 @@ def _check(pid: str, cid: str):
 @pytest.mark.parametrize("pid,fires,quiet,cid,names", ERRORS, ids=[e[3] + "-" + str(i) for i, e in enumerate(ERRORS)])
 def test_error_rule_fires_and_not(pid, fires, quiet, cid, names, tmp_path):
     with pytest.raises(ParameterError) as exc:
-        run(pid, _given(pid, fires), tmp_path / "out")
+        write_bundle(pid, _given(pid, fires), tmp_path / "out")
     assert not (tmp_path / "out").exists()
     c = _check(pid, cid)
     mine = [p for p in exc.value.problems if p.parameter == "+".join(c.params)]
@@ -369,7 +369,7 @@ def test_measured_cluster_shutdown_is_accepted_and_shown():
 def test_bad_input_refused(case, tmp_path):
     out = tmp_path / "new" / "bundle"
     with pytest.raises(ParameterError) as exc:
-        run(case["product"], case["parameters"], out)
+        write_bundle(case["product"], case["parameters"], out)
     assert not (tmp_path / "new").exists()
     err = exc.value
     named = "+".join(err.parameters).split("+")

@@ -18,7 +18,7 @@ import pytest  # noqa: E402
 from ppguide.cited import normalise  # noqa: E402
 from facts import compose  # noqa: E402
 from ppguide.errors import ParameterError  # noqa: E402
-from facts import evaluate, run  # noqa: E402
+from facts import evaluate, write_bundle  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
 from wine import available, session, wine  # noqa: E402,F401
 
@@ -314,7 +314,7 @@ def test_errata_name_their_lines():
 def test_bad_input_is_refused_and_nothing_written(tmp_path, product, params, bad):
     out = tmp_path / "bundle"
     with pytest.raises(ParameterError) as exc:
-        run(product, params, out)
+        write_bundle(product, params, out)
     assert exc.value.parameters == [n for b in bad for n in b.split("+")]
     assert not out.exists()
 

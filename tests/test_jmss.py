@@ -22,7 +22,7 @@ import yaml  # noqa: E402
 
 from ppguide.cited import normalise  # noqa: E402
 from ppguide.errors import ParameterError  # noqa: E402
-from facts import evaluate, run  # noqa: E402
+from facts import evaluate, write_bundle  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
 from wine import EVENT_BRANCHES, STANDINS, session, wine  # noqa: E402,F401
 
@@ -481,7 +481,7 @@ def test_update_pauses_then_resets_start_types():
 def test_bad_input_is_refused_and_nothing_written(tmp_path, given, names):
     out = tmp_path / "bundle"
     with pytest.raises(ParameterError) as exc:
-        run("jmss", given, out)
+        write_bundle("jmss", given, out)
     named = {n for p in exc.value.parameters for n in p.split("+")}
     assert set(names) <= named
     assert not out.exists()

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from ppguide.errors import ParameterError, Problem
-from facts import evaluate, run
+from facts import evaluate, write_bundle
 from ppguide.knowledge import load
 from facts import validate
 
@@ -88,7 +88,7 @@ def test_bad_input_is_refused_naming_the_parameter(case):
 def test_bad_input_writes_nothing(case, tmp_path):
     outdir = tmp_path / "new" / "bundle"
     with pytest.raises(ParameterError):
-        run(case["product"], case["parameters"], outdir)
+        write_bundle(case["product"], case["parameters"], outdir)
     assert not outdir.exists()
     assert not (tmp_path / "new").exists(), "not even the parent folder may be created"
     assert list(tmp_path.iterdir()) == []
@@ -97,11 +97,11 @@ def test_bad_input_writes_nothing(case, tmp_path):
 @pytest.mark.parametrize("case", BAD)
 def test_bad_input_leaves_an_earlier_bundle_untouched(case, tmp_path):
     outdir = tmp_path / "bundle"
-    run(case["product"], {}, outdir)
+    write_bundle(case["product"], {}, outdir)
     before = _snapshot(outdir)
     siblings = sorted(p.name for p in tmp_path.iterdir())
     with pytest.raises(ParameterError):
-        run(case["product"], case["parameters"], outdir)
+        write_bundle(case["product"], case["parameters"], outdir)
     assert _snapshot(outdir) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == siblings, "no temporary folder may be left behind"
 
@@ -151,8 +151,8 @@ GOOD = [
 @pytest.mark.parametrize("pid,given", GOOD, ids=[f"{p}-{i}" for i, (p, _) in enumerate(GOOD)])
 def test_emitting_twice_gives_identical_bytes(pid, given, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
-    run(pid, given, first)
-    run(pid, given, second)
+    write_bundle(pid, given, first)
+    write_bundle(pid, given, second)
     a, b = _snapshot(first), _snapshot(second)
     assert a == b
     assert "manifest.json" in a and len(a) > 1
@@ -161,9 +161,9 @@ def test_emitting_twice_gives_identical_bytes(pid, given, tmp_path):
 def test_rerun_replaces_the_bundle_whole(tmp_path):
     """A good run into a folder holding an earlier bundle leaves exactly the new bundle."""
     out = tmp_path / "bundle"
-    run("serveragent", {"winsock_wrapper": True}, out)
+    write_bundle("serveragent", {"winsock_wrapper": True}, out)
     assert (out / "armwsset-SERVER1.bat").is_file()
-    run("serveragent", {}, out)
+    write_bundle("serveragent", {}, out)
     assert not (out / "armwsset-SERVER1.bat").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bundle"]
 

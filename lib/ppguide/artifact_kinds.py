@@ -14,8 +14,9 @@ expression; `source`: a registry group or add/remove), which knowledge_check enf
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -49,10 +50,7 @@ def register(kind: Kind) -> Kind:
 
 def encode(text: str, encoding: str) -> bytes:
     """Text with CRLF line ends (one at the end) in the artifact's encoding."""
-    if encoding == "cp932":
-        return emit_bat.to_windows(text)
-    lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
-    return ("\r\n".join(lines) + "\r\n").encode("ascii" if encoding == "ascii" else "utf-8")
+    return emit_bat.crlf(text).encode({"cp932": "cp932", "ascii": "ascii"}.get(encoding, "utf-8"))
 
 
 def render(product, art, ctx: dict[str, Any], sources: str) -> bytes:

@@ -13,9 +13,10 @@ The rules are in `audit_rules`; `audit()` runs them all.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import PpguideError
 from .inputs import InputError, decode
@@ -62,7 +63,7 @@ def read_text(path: str | Path, what_en: str, what_ja: str) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(where, exc.strerror or str(exc), exc.strerror or str(exc)) from None
-    if b"\0" in raw and not raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+    if b"\0" in raw and raw[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         raise InputError(where, f"binary data, not a {what_en}", f"バイナリデータです ({what_ja}ではありません)")
     return decode(raw, where)
 
@@ -258,7 +259,9 @@ class Walk:
 
 def walk(script: Script, event: str, server: str, max_steps: int = 20000) -> Walk:
     env = {"ARMS_EVENT": event, "ARMS_SERVER": server, "ARMS_DISK": ""}
-    i, run, seen = 0, [], set()
+    i = 0
+    run: list[Cmd] = []
+    seen: set[int] = set()
     while 0 <= i < len(script.cmds) and len(run) < max_steps:
         if i in seen:
             break               # a loop: the walk stops where cmd would repeat itself
@@ -273,9 +276,10 @@ def walk(script: Script, event: str, server: str, max_steps: int = 20000) -> Wal
             if not certain:
                 i += 1
                 continue
-            if c.label.casefold() == "eof" or c.label.casefold() not in script.labels:
+            target = (c.label or "").casefold()
+            if target == "eof" or target not in script.labels:
                 break           # GOTO :EOF ends the script; cmd stops at a missing label too
-            i = script.labels[c.label.casefold()]
+            i = script.labels[target]
             continue
         if c.kind == "exit" and certain:
             break
@@ -349,8 +353,8 @@ def parse_reg(text: str, where: str) -> list[RegValue]:
                 data = _hex_bytes(raw[7:]).decode("cp932" if v4 else "utf-16-le").rstrip("\0")
                 value = RegValue(key, name, "expand_sz", data, n)
             elif raw.casefold().startswith("hex(7):"):
-                data = _hex_bytes(raw[7:]).decode("cp932" if v4 else "utf-16-le").rstrip("\0").split("\0")
-                value = RegValue(key, name, "multi_sz", data, n)
+                items = _hex_bytes(raw[7:]).decode("cp932" if v4 else "utf-16-le").rstrip("\0").split("\0")
+                value = RegValue(key, name, "multi_sz", items, n)
             elif raw.casefold().startswith("hex"):
                 value = RegValue(key, name, "binary", _hex_bytes(raw.split(":", 1)[1]), n)
             elif raw == "-":

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any
 
-from .audit import SERVERS, Audit, Cmd, Expected, Finding, Walk, RegValue, Script, paths, program, reg_index
+from .audit import SERVERS, Audit, Cmd, Expected, Finding, RegValue, Script, Walk, paths, program, reg_index
+from .knowledge import Erratum, Product
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def _first_label_line(script: Script, event: str) -> int | None:
     for c in script.cmds:
         if c.kind == "goto" and c.conds and c.conds[0].kind == "compare" and "ARMS_EVENT" in c.conds[0].left.upper() \
                 and c.conds[0].right.strip('"').upper() == event:
-            target = script.labels.get(c.label.casefold())
+            target = script.labels.get((c.label or "").casefold())
             return script.cmds[target].n if target is not None else c.n
     return None
 
@@ -116,7 +118,7 @@ def _forms(e) -> list[str]:
     return list(e.forms) if e.forms is not None else [e.guide]
 
 
-def _erratum_hits(a: Audit) -> Iterator[tuple[Script, Cmd, object, object, str]]:
+def _erratum_hits(a: Audit) -> Iterator[tuple[Script, Cmd, Product, Erratum, str]]:
     named = {x.product.id: x for x in a.products}
     seen: set[tuple] = set()
     for product in a.all_products:
@@ -326,6 +328,8 @@ def _expected_loads(e: Expected, event: str) -> list[Cmd]:
 
 def _user_loads(a: Audit, event: str) -> list[Cmd]:
     out: list[Cmd] = []
+    if a.start is None:
+        return out
     for p in paths(a.start):
         if p.event == event:
             out += [c for c in p.loads if c not in out]
@@ -421,7 +425,7 @@ def service_order(a: Audit):
             if bad is not None:
                 yield _finding("service-order", a.start.name, bad.n,
                                f"{e.product.id}: {bad.service} is started after a service it must precede ({p.where}); "
-                               f"order: {', '.join(c.service for c in want)}",
+                               f"order: {', '.join(c.service or '' for c in want)}",
                                f"{e.product.id}: {bad.service} の起動順序が違います ({p.where})", _script_cite(e), e.product.id)
 
 
@@ -446,7 +450,7 @@ def kill_order(a: Audit):
                 if bad is not None:
                     yield _finding("kill-order", a.stop.name, bad.n,
                                    f"{e.product.id}: ARMKILL {bad.watch_id} comes before a kill it must follow ({p.where}); "
-                                   f"stop order: {', '.join(c.watch_id for c in p_exp.kills)}",
+                                   f"stop order: {', '.join(c.watch_id or '' for c in p_exp.kills)}",
                                    f"{e.product.id}: ARMKILL {bad.watch_id} の順序が違います ({p.where})",
                                    (*RULES['kill-order'].guide_lines, *_script_cite(e)), e.product.id)
 
@@ -594,7 +598,7 @@ def reg_missing(a: Audit):
                                _reg_cite(e, want), e.product.id)
 
 
-def rule_table() -> list[dict[str, object]]:
+def rule_table() -> list[dict[str, Any]]:
     """The rules as rows (id, severity, title, explanation, guide lines) for the CLI and the site."""
     return [{"id": r.id, "severity": r.severity, "title_en": r.title_en, "title_ja": r.title_ja,
              "en": r.en, "ja": r.ja, "guide_lines": list(r.guide_lines)} for r in RULES.values()]

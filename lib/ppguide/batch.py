@@ -22,8 +22,7 @@ from typing import Any
 
 from . import executors, output
 from .errors import OutputError, PpguideError
-from .evaluate import evaluate
-from .evaluate import run as run_direct
+from .evaluate import evaluate, write_bundle
 from .fingerprint import inputs_sha256
 from .fleet import REPORT, Job, expand
 from .knowledge import ROOT, load
@@ -88,7 +87,7 @@ def run_one(product_id: str, params: dict[str, Any], outdir, engine: str = "dire
     if engine == "notebook":
         evaluate(product_id, params)   # refuse bad input before a kernel starts and before anything is written
         return run_notebook(product_id, params, outdir, force, keep)
-    return run_direct(product_id, params, outdir, force, keep).manifest()
+    return write_bundle(product_id, params, outdir, force, keep).manifest()
 
 
 def run_task(task: Task) -> Result:
@@ -151,11 +150,11 @@ def run_all(jobs: list[Job], outdir, engine: str = "direct", force: bool = False
         raise PpguideError(f"--engine {engine!r}: expected direct or notebook", f"--engine {engine!r}: direct か notebook を指定してください")
     base = Path(outdir).resolve()
     keep = tuple(str(Path(k).resolve()) for k in keep)
-    tasks = [Task(i, j.cluster, j.name, j.product, j.parameters, str(base / j.folder), engine, force, keep)
+    tasks = [Task(i, j.cluster, j.name, j.product, j.parameters, str(base / (j.folder or j.name)), engine, force, keep)
              for i, j in enumerate(jobs) if j.error is None]
     results: list[Result | None] = [None] * len(jobs)
     chunks = executors.chunked(tasks, workers or executors.default_jobs())
-    for i, done in executors.run(run_chunk, chunks, executor, workers, scheduler):
+    for i, done in executors.run_chunks(run_chunk, chunks, executor, workers, scheduler):
         if isinstance(done, BaseException):
             done = [Result(t.name, t.product, False, 0, f"the process running it ended: {type(done).__name__}: {done}",
                            f"実行プロセスが終了しました: {done}", t.cluster, "failed") for t in chunks[i]]
@@ -195,8 +194,8 @@ def check_report_target(outdir, force: bool = False, keep=()) -> Path:
     if report.exists() and not force:
         head = report.read_bytes()[:200].decode("utf-8-sig", "replace")
         if not head.startswith(",".join(REPORT_COLUMNS[:4])):
-            raise OutputError(str(report), f"it is not an earlier ppguide report; add --force to replace it "
-                                           f"/ ppguide のレポートではありません。--force を付けてください")
+            raise OutputError(str(report), "it is not an earlier ppguide report; add --force to replace it "
+                                           "/ ppguide のレポートではありません。--force を付けてください")
     return report
 
 

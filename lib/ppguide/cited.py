@@ -29,7 +29,7 @@ class Cited(str):
         return obj
 
     @classmethod
-    def parse(cls, text: str) -> "Cited":
+    def parse(cls, text: str) -> Cited:
         m = _CITED.match(text)
         if not m:
             raise ValueError(f"literal {text!r} does not cite its guide line (write it as 'VALUE @L123')")
@@ -37,7 +37,7 @@ class Cited(str):
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler):
-        def to_cited(v: Any) -> "Cited":
+        def to_cited(v: Any) -> Cited:
             return v if isinstance(v, Cited) else cls.parse(str(v))
 
         return core_schema.no_info_plain_validator_function(

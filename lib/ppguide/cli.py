@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, NoReturn, Optional
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -31,7 +31,7 @@ def _say(label: str, style: str, text: str) -> None:
     out.print(Text.assemble((label, style), " ", text), highlight=False, soft_wrap=True)
 
 
-def _given(file: Optional[Path], pairs: list[str]) -> dict[str, Any]:
+def _given(file: Path | None, pairs: list[str]) -> dict[str, Any]:
     """Parameters from -f (read first) and -p pairs (which win)."""
     given = inputs.read_mapping(file, "parameter names and values", "パラメータ名と値") if file else {}
     for pair in pairs:
@@ -98,7 +98,7 @@ FORCE_HELP = "replace the output folder even when it holds files that are not an
 def run(product: str,
         output: Path = typer.Option(..., "-o", "--output", help="folder that receives the bundle"),
         param: list[str] = typer.Option([], "-p", "--param", help="NAME=VALUE (repeatable)"),
-        file: Optional[Path] = typer.Option(None, "-f", "--file", help="YAML or JSON file of parameters"),
+        file: Path | None = typer.Option(None, "-f", "--file", help="YAML or JSON file of parameters"),
         engine: str = typer.Option("direct", "--engine", help="direct (no kernel) or notebook (papermill)"),
         force: bool = typer.Option(False, "--force", help=FORCE_HELP)) -> None:
     """Validate the parameters and write the product's bundle."""
@@ -143,11 +143,11 @@ to complete it."""
 def batch(inventory: Path = typer.Argument(..., help="the inventory: YAML, JSON, CSV or Excel (see above)"),
           output: Path = typer.Option(..., "-o", "--output", help="folder that receives one bundle folder per job and report.csv"),
           engine: str = typer.Option("direct", "--engine", help="direct or notebook"),
-          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1,
+          jobs: int | None = typer.Option(None, "--jobs", "-j", min=1,
                                              help="jobs run at once: local processes, or LocalCluster workers "
                                                   "(default: the number of cores)"),
           executor: str = typer.Option("local", "--executor", help="local (processes on this machine) or dask"),
-          scheduler: Optional[str] = typer.Option(None, "--scheduler",
+          scheduler: str | None = typer.Option(None, "--scheduler",
                                                   help="with --executor dask: the scheduler's address "
                                                        "(tcp://HOST:8786); without it a LocalCluster"),
           force: bool = typer.Option(False, "--force", help="rebuild every bundle, even one that is current; " + FORCE_HELP)) -> None:
@@ -199,7 +199,7 @@ def compose(group: Path = typer.Argument(..., help="YAML/JSON: {failover_group, 
     """Write one bundle for several products sharing one failover group (one start.bat, one stop.bat)."""
     from . import compose as compose_mod
     try:
-        bundle = compose_mod.run(inputs.read(group), output, force, keep=[group], where=str(group))
+        bundle = compose_mod.write_group(inputs.read(group), output, force, keep=[group], where=str(group))
     except PpguideError as exc:
         _fail(exc)
     _say("wrote", "green", f"{output} ({len(bundle.files)} files + manifest.json) for "
@@ -213,12 +213,12 @@ SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 @app.command()
 def audit(product: list[str] = typer.Option([], "--product", help="product id whose lines the files hold (repeatable, at least one)"),
-          start: Optional[Path] = typer.Option(None, "--start", help="the failover group's start.bat as the cluster holds it"),
-          stop: Optional[Path] = typer.Option(None, "--stop", help="the failover group's stop.bat"),
+          start: Path | None = typer.Option(None, "--start", help="the failover group's start.bat as the cluster holds it"),
+          stop: Path | None = typer.Option(None, "--stop", help="the failover group's stop.bat"),
           reg: list[Path] = typer.Option([], "--reg", help="a regedit export (.reg, version 5 or REGEDIT4) (repeatable)"),
           param: list[str] = typer.Option([], "-p", "--param", help="NAME=VALUE: a fact of the cluster (repeatable); "
                                           "unset facts are the guide's example"),
-          file: Optional[Path] = typer.Option(None, "-f", "--file", help="YAML or JSON file of parameters"),
+          file: Path | None = typer.Option(None, "-f", "--file", help="YAML or JSON file of parameters"),
           as_json: bool = typer.Option(False, "--json", help="print the findings as a JSON list"),
           rules: bool = typer.Option(False, "--rules", help="list the rules (id, severity, what each checks) and exit")) -> None:
     """Check a cluster's existing start.bat, stop.bat and registry exports against the guide and ppguide's corrections.

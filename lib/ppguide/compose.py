@@ -18,14 +18,14 @@ from __future__ import annotations
 from typing import Any
 
 from . import emit_bat
+from .artifact_kinds import KINDS
 from .bundle import Bundle, File
 from .errors import ParameterError, PpguideError, Problem
-from .inputs import InputError, check_keys
-from .params import check
-from .artifact_kinds import KINDS
 from .evaluate import _encode, artifact_files, checklist_md, evaluate, prepare
 from .evaluate import sources as source_of
+from .inputs import InputError, check_keys
 from .knowledge import load
+from .params import check
 from .scripts import GroupScript, apply_hooks, body_block, head_block, wraps_for
 
 
@@ -66,8 +66,11 @@ def read_group(data: Any, where: str = "group") -> tuple[str, dict[str, Any], li
 
 def _order(ids: list[str]) -> list[str]:
     """Stable topological order by each product's `after` list (products absent from the group are ignored)."""
-    after = {i: [a for a in (load(i).script.after if load(i).script else []) if a in ids] for i in ids}
-    done, order, visiting = set(), [], []
+    scripts = {i: load(i).script for i in ids}
+    after = {i: [a for a in (s.after if s else []) if a in ids] for i, s in scripts.items()}
+    done: set[str] = set()
+    order: list[str] = []
+    visiting: list[str] = []
 
     def visit(i: str) -> None:
         if i in done:
@@ -91,7 +94,7 @@ def _order(ids: list[str]) -> list[str]:
 def group_script(prepared: list[tuple[Any, dict[str, Any]]]) -> GroupScript:
     """Merge the scripts of prepared (product, ctx) pairs that have one."""
     with_script = [(p, c) for p, c in prepared if p.script]
-    firsts = {}
+    firsts: dict[str, list[str]] = {}
     for p, c in with_script:
         for key in p.script.first:
             svc = next((s for s in c["services"] if s.key == key), None)
@@ -102,7 +105,9 @@ def group_script(prepared: list[tuple[Any, dict[str, Any]]]) -> GroupScript:
         raise GroupConflict(f"more than one service must start first in the group: {claims}",
                             f"最初に起動すべきサービスが複数あります: {claims}")
     loaded: set[str] = set()
-    heads, bodies, wraps = [], [], []
+    heads: list[Any] = []
+    bodies: list[Any] = []
+    wraps: list[Any] = []
     for p, c in with_script:           # services that start first, before any product's own lines
         head = head_block(p, c, loaded)
         if head:
@@ -155,7 +160,7 @@ def compose(data: Any, where: str = "group") -> Bundle:
             kind = KINDS[art.kind]
             if kind.merge == "script":
                 continue
-            items = kind.items(p, art, local) if kind.merge == "union" else None
+            items = kind.items(p, art, local) if kind.merge == "union" and kind.items else None
             if items is None:
                 files.append(File(f"{p.id}/{f.path}", f.role, f.place, f.encoding, f.content))
                 continue
@@ -165,8 +170,9 @@ def compose(data: Any, where: str = "group") -> Bundle:
         files += [File(f"{p.id}/{f.path}", f.role, f.place, f.encoding, f.content) for f in b.files if f.path not in ours]
     for name in (k for k in KINDS if k in unions):
         art, entries = unions[name]
-        if entries:
-            files.append(File(art.path, art.role, art.place, art.encoding, KINDS[name].group(entries, art, sources)))
+        merge = KINDS[name].group
+        if entries and merge:
+            files.append(File(art.path, art.role, art.place, art.encoding, merge(entries, art, sources)))
     at_root = {f.path for f in files if "/" not in f.path}
 
     out = Bundle("group", f"Failover group {group}", "+".join(b.section for b in bundles),
@@ -185,7 +191,8 @@ def compose(data: Any, where: str = "group") -> Bundle:
     return out
 
 
-def run(data: Any, outdir, force: bool = False, keep=(), where: str = "group") -> Bundle:
+def write_group(data: Any, outdir, force: bool = False, keep=(), where: str = "group") -> Bundle:
+    """Compose the group and write its bundle into `outdir`."""
     bundle = compose(data, where)
     bundle.write(outdir, force, keep)
     return bundle

@@ -21,10 +21,15 @@ def messages() -> dict[str, str]:
     return {k: v["ja"] for k, v in raw.items()}
 
 
-def to_windows(text: str) -> bytes:
-    """LF -> CRLF (exactly one CRLF per line, ending with one), encoded CP932."""
+def crlf(text: str) -> str:
+    """Windows line ends: exactly one CRLF per line, the text ending with one (the one CRLF rule of ppguide)."""
     lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
-    return ("\r\n".join(lines) + "\r\n").encode("cp932")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def to_windows(text: str) -> bytes:
+    """CRLF lines encoded CP932, what cmd.exe on Japanese Windows reads."""
+    return crlf(text).encode("cp932")
 
 
 def script(kind: str, group: GroupScript, failover_group: str, sources: str) -> bytes:

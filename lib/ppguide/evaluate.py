@@ -8,10 +8,9 @@ from .bundle import Bundle, File, StepOut
 from .checklist import checklist_md  # noqa: F401  (compose imports it from here)
 from .errors import Notice, ParameterError, Problem
 from .fingerprint import inputs_sha256
-from .knowledge import Product, load, load_places
+from .knowledge import Product, load
 from .params import validate
 from .scripts import for_product
-
 
 #: The names the engine itself puts into the context, besides the product's parameters, constants and values,
 #: in the order context() sets them: services' `when` see product_id; values see services too (and the values
@@ -54,7 +53,8 @@ def sources(product: Product) -> str:
 
 
 def _steps(product: Product, ctx: dict[str, Any]) -> tuple[list[StepOut], list[File]]:
-    steps, files = [], []
+    steps: list[StepOut] = []
+    files: list[File] = []
     for step in product.steps:
         if not (_in_scenario(step.scenarios, ctx) and expressions.holds(step.when, ctx)):
             continue
@@ -170,7 +170,8 @@ def refuse_colliding_paths(bundle: Bundle) -> None:
         seen[key] = f.path
 
 
-def run(product_id: str, given: dict[str, Any], outdir, force: bool = False, keep=()) -> Bundle:
+def write_bundle(product_id: str, given: dict[str, Any], outdir, force: bool = False, keep=()) -> Bundle:
+    """Evaluate the product on `given` and write its bundle into `outdir` (see Bundle.write)."""
     bundle = evaluate(product_id, given)
     bundle.write(outdir, force, keep)
     return bundle

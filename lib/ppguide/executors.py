@@ -107,7 +107,7 @@ def _dask(fn: Callable[[Any], Any], chunks: list, jobs: int, scheduler: str | No
             cluster.close()
 
 
-def run(fn: Callable[[Any], Any], chunks: list, executor: str = "local", jobs: int | None = None,
+def run_chunks(fn: Callable[[Any], Any], chunks: list, executor: str = "local", jobs: int | None = None,
         scheduler: str | None = None) -> Iterator[tuple[int, Any]]:
     """(chunk index, fn(chunk) or the exception that ended it), in the order chunks complete."""
     jobs = jobs or default_jobs()

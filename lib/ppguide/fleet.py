@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import PpguideError, did_you_mean
 from .inputs import InputError, check_keys, decode, parse_json, read, read_bytes
@@ -153,11 +154,12 @@ def _jobs(entries: list, shared: dict[str, Any], cluster: str, where: str,
         except PpguideError as exc:
             given = entry.get("name") if isinstance(entry, dict) else None
             product_id = entry.get("product") if isinstance(entry, dict) else None
-            ok_name = isinstance(given, str) and name_problem(given) is None and given.casefold() not in taken
-            if ok_name:
+            folder = None
+            if isinstance(given, str) and name_problem(given) is None and given.casefold() not in taken:
                 taken.add(given.casefold())
-            jobs.append(Job(str(given) if isinstance(given, str) else f"job {i}", str(product_id or ""), {}, exc,
-                            cluster=cluster, folder=_folder(cluster, given) if ok_name else None))
+                folder = _folder(cluster, given)
+            jobs.append(Job(given if isinstance(given, str) else f"job {i}", str(product_id or ""), {}, exc,
+                            cluster=cluster, folder=folder))
     return jobs
 
 
@@ -194,6 +196,7 @@ def expand(data: Any, where: str = "inventory") -> list[Job]:
                    InputError(at, "must be a mapping {name, parameters?, jobs?}", "{name, parameters?, jobs?} のマッピングが必要です"))
             jobs.append(Job("", "", {}, exc, cluster=name if isinstance(name, str) else f"cluster {i}"))
             continue
+        assert isinstance(name, str)           # name_problem refuses anything but text
         taken.add(name.casefold())
         try:
             check_keys(entry, at, CLUSTER_KEYS, required=("name",))
@@ -241,7 +244,7 @@ def _csv_rows(path: Path) -> list[list[Any]]:
 
 
 def _excel_rows(path: Path) -> list[list[Any]]:
-    import pandas as pd   # here: only tables need it, and its import is slow
+    import pandas as pd  # here: only tables need it, and its import is slow
 
     read_bytes(path, MAX_BYTES)       # exists, readable, not too large
     try:
@@ -266,7 +269,7 @@ def read_table(path: str | Path) -> list[Job]:
         raise InputError(where, f"more than {MAX_ROWS} rows", f"{MAX_ROWS} 行を超えています")
     header = [str(h).strip() for h in rows[0]]
     seen: set[str] = set()
-    for n, h in enumerate(header, 1):
+    for h in header:
         if h in seen:
             raise InputError(f"{where}: column {h!r}", "appears twice in the header", "見出しに 2 回あります")
         if h:
@@ -320,9 +323,13 @@ def read_table(path: str | Path) -> list[Job]:
                 entry.pop("product")
             entries.append(entry)
             facts.append((number, cells))
-        jobs.extend(_jobs(entries, {}, cluster, where, convert=_convert,
-                          shared_of=lambda i, facts=facts: facts[i - 1][1],
-                          label=lambda i, facts=facts: f"row {facts[i - 1][0]}"))
+        def cells_of(i: int, rows: list = facts) -> dict[str, Any]:
+            return rows[i - 1][1]
+
+        def row_of(i: int, rows: list = facts) -> str:
+            return f"row {rows[i - 1][0]}"
+
+        jobs.extend(_jobs(entries, {}, cluster, where, convert=_convert, shared_of=cells_of, label=row_of))
     return jobs + bad_cluster
 
 

@@ -424,7 +424,7 @@ def shown(path: Path) -> str:
 @cache
 def load_file(path: Path) -> Product:
     """The product a knowledge file defines, checked (KnowledgeError lists every fault). Cached by resolved path."""
-    from .knowledge_check import check_file   # the checks need the engine, which needs this module
+    from .knowledge_check import check_file  # the checks need the engine, which needs this module
     product, faults = check_file(path)
     if faults or product is None:
         raise KnowledgeError(shown(path), faults=faults)

@@ -25,8 +25,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 from jinja2 import TemplateSyntaxError, meta, nodes
@@ -325,9 +326,9 @@ class _Checker:
             if s.for_each and s.for_each not in self.params and s.for_each not in p.constants:
                 self.fault(s.for_each, f"services[{s.key}].for_each names no parameter or constant "
                            "(services are computed before the values)")
-        for s in p.steps:
-            if s.for_each and s.for_each not in lists:
-                self.fault(s.for_each, f"steps[{s.id}].for_each names no parameter, constant or value")
+        for step in p.steps:
+            if step.for_each and step.for_each not in lists:
+                self.fault(step.for_each, f"steps[{step.id}].for_each names no parameter, constant or value")
         if p.script:
             self.pairs()
             if p.script.group_parameter and p.script.group_parameter not in self.params:
@@ -382,13 +383,15 @@ class _Checker:
     def pairs(self) -> None:
         """What start.bat shares or switches on, stop.bat must remove or switch off (by the same name, or all)."""
         spec = self.p.script
+        if spec is None:
+            return
         for kind, undo in (("share", "unshare"), ("monitor", "unmonitor")):
             started = [a for a in spec.start if a.kind == kind]
             undone = [getattr(a, undo) for a in spec.stop if a.kind == undo]
-            names = {a.share.name if kind == "share" else a.monitor.command for a in started}
+            names = {_started_name(a, kind) for a in started}
             for i, a in enumerate(spec.start):
                 if a.kind == kind:
-                    name = a.share.name if kind == "share" else a.monitor.command
+                    name = _started_name(a, kind)
                     if "all" not in undone and name not in undone:
                         self.fault(kind, f"script.start[{i}] is a {kind} that stop.bat never undoes "
                                    f"(add {{{undo}: all}} or {{{undo}: {name!r}}} to script.stop)")
@@ -404,6 +407,11 @@ class _Checker:
         self.no_effect()
         self.references()
         return self.faults
+
+
+def _started_name(action, kind: str) -> str:
+    """What a share or monitor action is undone by: the share's name or the monitor's command."""
+    return action.share.name if kind == "share" else action.monitor.command
 
 
 def check_file(path: Path) -> tuple[Product | None, list[KnowledgeFault]]:

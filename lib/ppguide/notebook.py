@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
+from . import evaluate as engine
 from .bundle import Bundle
 from .errors import ParameterError, Problem
-from .evaluate import evaluate
 from .knowledge import load, load_places
 
 pd.set_option("display.max_colwidth", None)   # steps, reasons and errata are sentences: show them whole
@@ -45,8 +46,8 @@ def collect(product_id: str | None, namespace: dict[str, Any], known_before: set
     return {n: namespace[n] for n in declared if n in namespace}
 
 
-def run(product_id: str, params: dict[str, Any]) -> Bundle:
-    return evaluate(product_id, params)
+def evaluate(product_id: str, params: dict[str, Any]) -> Bundle:
+    return engine.evaluate(product_id, params)
 
 
 def compose(group: dict[str, Any]) -> Bundle:

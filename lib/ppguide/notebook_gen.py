@@ -53,7 +53,7 @@ def build(product: Product) -> nbformat.NotebookNode:
              _cell(parameters_source(product), "parameters"),
              new_markdown_cell("## Checked parameters / パラメータ"),
              _cell(f"params = ppg.collect({pid!r}, globals(), _known)\n"
-                   f"bundle = ppg.run({pid!r}, params)\nppg.parameters_table(bundle)", "validate")]
+                   f"bundle = ppg.evaluate({pid!r}, params)\nppg.parameters_table(bundle)", "validate")]
     if product.tables:
         cells += [new_markdown_cell("## Tables from the guide / ガイドの表"), _cell("ppg.show_tables(bundle)", "tables")]
     if product.values:

@@ -109,14 +109,14 @@ class Block:
     @property
     def guarded(self) -> bool:
         """Some main line of either script skips to the block's end label on an error."""
-        return any(l.on_error == "skip" for l in self.start + self.stop if l.slot == "main")
+        return any(ln.on_error == "skip" for ln in self.start + self.stop if ln.slot == "main")
 
     def lines(self, side: str, slot: str = "main") -> list[Line]:
-        return [l for l in getattr(self, side) if l.slot == slot]
+        return [ln for ln in getattr(self, side) if ln.slot == slot]
 
     def skips(self, side: str, slot: str) -> bool:
         """A line of this side and slot skips to the end label (main: either side, see `guarded`)."""
-        return self.guarded if slot == "main" else any(l.on_error == "skip" for l in self.lines(side, slot))
+        return self.guarded if slot == "main" else any(ln.on_error == "skip" for ln in self.lines(side, slot))
 
 
 @dataclass(frozen=True)
@@ -145,11 +145,11 @@ class GroupScript:
 
     @property
     def loads(self) -> list[Line]:
-        return [l for b in self.blocks for l in b.start if l.kind == "load"]
+        return [ln for b in self.blocks for ln in b.start if ln.kind == "load"]
 
     @property
     def kills(self) -> list[Line]:
-        return [l for b in reversed(self.blocks) for l in b.stop if l.kind == "kill"]
+        return [ln for b in reversed(self.blocks) for ln in b.stop if ln.kind == "kill"]
 
     def has(self, side: str, slot: str) -> bool:
         return any(b.lines(side, slot) for b in self.blocks)
@@ -159,9 +159,9 @@ class GroupScript:
         seen: dict[str, Handler] = {}
         blocks = self.blocks if side == "start" else list(reversed(self.blocks))
         for b in blocks:
-            for l in getattr(b, side):
-                if l.on_error == "exit" and l.what not in seen:     # " and % would end or expand the message
-                    seen[l.what] = Handler(f"ERROR_STEP{len(seen) + 1}", _message_safe(l.what))
+            for ln in getattr(b, side):
+                if ln.on_error == "exit" and ln.what not in seen:     # " and % would end or expand the message
+                    seen[ln.what] = Handler(f"ERROR_STEP{len(seen) + 1}", _message_safe(ln.what))
         return list(seen.values())
 
     def handler(self, side: str, line: Line) -> str:
@@ -222,15 +222,16 @@ class _Product:
         line = f'{self.cmd["log"]} "{text}"' + (f" {switch}" if switch else "")
         return Line("log", line, self.p.id, slot=slot, on_error=on_error, what=f"{self.cmd['log']} {text}")
 
-    def hook(self, l: Line) -> tuple[list[Line], list[Line]]:
+    def hook(self, ln: Line) -> tuple[list[Line], list[Line]]:
         """The log lines this product's hooks put before and after a load or kill line of its services."""
         h = self.hooks
         before, after = {"load": (h.before_load, h.after_load), "kill": (h.before_kill, h.after_kill)}.get(
-            l.kind, (None, None))
-        if not (before or after) or l.service not in self.names:
+            ln.kind, (None, None))
+        if not (before or after) or ln.service not in self.names:
             return [], []
-        local = dict(self.ctx, watch_id=l.watch_id, service=l.service, key=l.key)
-        return ([self.log_line(render(t, local).strip(), l.slot)] if t else [] for t in (before, after))
+        local = dict(self.ctx, watch_id=ln.watch_id, service=ln.service, key=ln.key)
+        first, then = ([self.log_line(render(t, local).strip(), ln.slot)] if t else [] for t in (before, after))
+        return first, then
 
     def actions(self, actions, side: str, loaded: set, skip: set[str]) -> list[Line]:
         """Lines of one side's actions; pair markers (kill, unshare, unmonitor) stay unexpanded.
@@ -292,13 +293,13 @@ class _Product:
         """Pair markers replaced by the lines that undo what this product `started` (all of it, or what
         the marker names), in reverse order, in the marker's slot."""
         out = []
-        for l in lines:
-            kind = l.kind.removesuffix("-marker")
+        for ln in lines:
+            kind = ln.kind.removesuffix("-marker")
             if kind not in UNDOES:
-                out.append(l)
+                out.append(ln)
                 continue
-            mine = [x for x in started if x.kind == UNDOES[kind] and (l.text == "all" or x.key == l.text)]
-            out += [Line(kind, x.undo, x.product, x.key, x.service, x.watch_id, l.slot) for x in reversed(mine)]
+            mine = [x for x in started if x.kind == UNDOES[kind] and (ln.text == "all" or x.key == ln.text)]
+            out += [Line(kind, x.undo or "", x.product, x.key, x.service, x.watch_id, ln.slot) for x in reversed(mine)]
         return out
 
 
@@ -320,7 +321,7 @@ def body_block(product, ctx: dict[str, Any], loaded: set) -> Block:
     skip = set(b.spec.first)
     start = b.actions(b.spec.start, "start", loaded, skip)
     stop = b.actions(b.spec.stop, "stop", set(), skip)
-    started = [l for l in start if l.undo is not None]
+    started = [ln for ln in start if ln.undo is not None]
     return Block(product.id, b.expand(start, started), b.expand(stop, started), adds_to=b.adds_to)
 
 
@@ -335,9 +336,9 @@ def apply_hooks(script: GroupScript, prepared: list[tuple[Any, dict[str, Any]]])
     for b in script.blocks:
         for side in ("start", "stop"):
             out = []
-            for l in getattr(b, side):
-                before, after = next(((x, y) for x, y in (h.hook(l) for h in hookers) if x or y), ([], []))
-                out += before + [l] + after
+            for ln in getattr(b, side):
+                before, after = next(((x, y) for x, y in (h.hook(ln) for h in hookers) if x or y), ([], []))
+                out += before + [ln] + after
             setattr(b, side, out)
     return script
 

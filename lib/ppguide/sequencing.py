@@ -21,7 +21,8 @@ naming the product, the scenario and the steps involved.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from . import expressions
 from .bundle import StepOut

@@ -17,8 +17,9 @@ import html
 import json
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import nbformat
 import yaml
@@ -203,10 +204,8 @@ def _script_action(product: Product, a) -> tuple[str, str]:
     return describe(product, a), when(a.when)
 
 
-def reference_page(product: Product) -> str:
-    p = product
-    places = load_places()
-    md = [f"# {p.title}: reference",
+def _reference_intro(p: Product) -> list[str]:
+    return [f"# {p.title}: reference",
           "",
           f"Generated from `procedures/{p.id}.yaml` (the knowledge), not from a run: guide §{p.section}, "
           f"lines {p.lines[0]}-{p.lines[1]}. Every literal taken from the guide shows the line it stands on "
@@ -219,7 +218,9 @@ def reference_page(product: Product) -> str:
           text(p.summary.ja),
           ""]
 
-    md += ["## Parameters / パラメータ", ""]
+
+def _reference_parameters(p: Product) -> list[str]:
+    md = ["## Parameters / パラメータ", ""]
     rows = []
     for d in p.parameters:
         kind = d.type
@@ -232,15 +233,21 @@ def reference_page(product: Product) -> str:
         default = _param_default(d) + (f" <small>L{d.cite}</small>" if d.cite else "")
         rows.append([code(d.name), kind, default, both(d.help.en, d.help.ja)])
     md += table(["name", "type", "default (guide line)", "help / 説明"], rows)
+    return md
 
-    md += ["## Services / サービス", ""]
+
+def _reference_services(p: Product) -> list[str]:
+    md = ["## Services / サービス", ""]
     extra = [("ARMLOAD options", lambda s: cited(s.options)), ("after the name", lambda s: code(s.args))]
     extra = [(title, f) for title, f in extra if any(f(s) for s in p.services)]
     md += table(["key", "display name", "service name", "watch id", *[t for t, _ in extra], "condition", "start type"],
                 [[code(s.key), cited(s.display), cited(s.name), cited(s.watch_id), *[f(s) for _, f in extra],
                   when(s.when), "manual (手動)" if s.manual else "unchanged"] for s in p.services])
+    return md
 
-    md += ["## Start and stop scripts / 起動・停止スクリプト", ""]
+
+def _reference_scripts(p: Product) -> list[str]:
+    md = ["## Start and stop scripts / 起動・停止スクリプト", ""]
     if p.script:
         s = p.script
         md += [f"- scenarios: {', '.join(code(x) for x in s.scenarios)}",
@@ -263,8 +270,11 @@ def reference_page(product: Product) -> str:
         md += table(["service (display name)", "condition"], [[cited(w.display), when(w.when)] for w in s.stop_wrap])
     else:
         md += ["This product has no CLUSTERPRO start/stop script of its own.", ""]
+    return md
 
-    md += ["## Registry values / レジストリ", ""]
+
+def _reference_registry(p: Product) -> list[str]:
+    md = ["## Registry values / レジストリ", ""]
     if not p.registry:
         md += ["*(none)*", ""]
     for name, group in p.registry.items():
@@ -273,51 +283,86 @@ def reference_page(product: Product) -> str:
                     [[code(f"{group.root}\\{v.key}") + _corrected(v.key), code(v.name) + _corrected(v.name), v.type,
                       code(v.data), f"L{v.key.line}, L{v.name.line}, L{v.cite}", when(v.when)]
                      for v in group.values])
+    return md
 
-    md += ["## Keys to synchronise / 同期するレジストリ", ""]
+
+def _reference_sync_keys(p: Product) -> list[str]:
+    md = ["## Keys to synchronise / 同期するレジストリ", ""]
     md += table(["key", "shared with other ESMPRO/BASE products"],
                 [[cited(k.key), "yes: kept while another product uses it" if k.shared else "no"] for k in p.sync_keys])
+    return md
 
-    md += ["## Constants / 定数", ""]
+
+def _reference_constants(p: Product) -> list[str]:
+    md = ["## Constants / 定数", ""]
     md += table(["name", "value"], [[code(k), cited(v)] for k, v in p.constants.items()])
+    return md
 
-    md += ["## Computed values / 算出値", ""]
+
+def _reference_values(p: Product) -> list[str]:
+    md = ["## Computed values / 算出値", ""]
     md += table(["name", "expression", "meaning / 意味", "guide lines"],
                 [[code(v.name), code(v.expr), both(v.help.en, v.help.ja), lines(v.cite)] for v in p.values])
+    return md
 
-    md += ["## Checks / チェック", "",
+
+def _reference_checks(p: Product) -> list[str]:
+    md = ["## Checks / チェック", "",
            "An error refuses the parameters and writes nothing; a warning is shown with the bundle.", ""]
     md += table(["id", "level", "fires when", "message / メッセージ", "guide lines"],
                 [[code(c.id), "**error**" if c.level == "error" else "warning", code(c.when), both(c.en, c.ja),
                   lines(c.cite)] for c in p.checks])
+    return md
 
-    md += ["## Steps / 手順", "", "Every step of every scenario; a run keeps those whose scenario and condition hold.", ""]
+
+def _reference_steps(p: Product) -> list[str]:
+    places = load_places()
+    md = ["## Steps / 手順", "", "Every step of every scenario; a run keeps those whose scenario and condition hold.", ""]
     md += table(["id", "kind", "place", "scenarios, condition", "step / 手順", "file", "guide lines"],
                 [[code(st.id), st.kind, text(places[st.place].en),
                   (", ".join(st.scenarios) if st.scenarios else "all") + (f"<br>{code(st.when)}" if st.when else ""),
                   both(st.title.en, st.title.ja),
                   code(st.artifact) if st.artifact else ("commands" if st.commands else ""), lines(st.cite)]
                  for st in p.steps])
+    return md
 
-    md += ["## Emitted files / 出力ファイル", ""]
+
+def _reference_files(p: Product) -> list[str]:
+    places = load_places()
+    md = ["## Emitted files / 出力ファイル", ""]
     md += table(["path", "kind, role", "place", "encoding", "scenarios, condition"],
                 [[code(a.path) + (f" (one per {code(a.for_each)})" if a.for_each else ""), f"{a.kind}, {a.role}",
                   text(places[a.place].en), a.encoding,
                   (", ".join(a.scenarios) if a.scenarios else "all") + (f"<br>{code(a.when)}" if a.when else "")]
                  for a in p.artifacts])
+    return md
 
-    md += ["## Tables from the guide / ガイドの表", ""]
+
+def _reference_tables(p: Product) -> list[str]:
+    md = ["## Tables from the guide / ガイドの表", ""]
     if not p.tables:
         md += ["*(none)*", ""]
     for t in p.tables:
         md += [f"### {text(t.title.en)} / {text(t.title.ja)}", "", f"Guide lines {lines(t.cite)}.", ""]
         md += table([text(c) for c in t.columns], [[text(c) for c in r] for r in t.rows])
         md += [f"- {text(n.en)} / {text(n.ja)}" for n in t.notes] + ([""] if t.notes else [])
+    return md
 
-    md += ["## Guide errata / ガイドの誤り", "",
+
+def _reference_errata(p: Product) -> list[str]:
+    md = ["## Guide errata / ガイドの誤り", "",
            "Where the guide is wrong or ambiguous, ppguide never emits the broken form. "
            "`{{ ... }}` in what ppguide emits stands for a parameter or computed value.", ""]
     md += table(ERRATA_COLUMNS, [_erratum_cells(e, anchor=True) for e in _sorted_errata(p)])
+    return md
+
+
+def reference_page(product: Product) -> str:
+    """The product's reference page, generated from its knowledge: one section per part of procedures/<id>.yaml."""
+    sections = [_reference_intro, _reference_parameters, _reference_services, _reference_scripts, _reference_registry,
+                _reference_sync_keys, _reference_constants, _reference_values, _reference_checks, _reference_steps,
+                _reference_files, _reference_tables, _reference_errata]
+    md = [line for section in sections for line in section(product)]
     return "\n".join(md).rstrip("\n") + "\n"
 
 
