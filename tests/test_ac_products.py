@@ -149,9 +149,9 @@ def test_timelines_match_the_guide(snmp):
 
 
 def test_the_764_erratum_is_shown(snmp):
-    (e,) = [e for e in snmp.errata if e["id"] == "case-a-764"]
-    assert e["line"] == 4951 and e["guide"] == "764 以内" and e["guide"] in line(4951)
-    assert "766" in e["emits"] and "226 + 300 + 120 + 120" in e["emits"]
+    (e,) = [e for e in snmp.errata if e.id == "case-a-764"]
+    assert e.line == 4951 and e.guide == "764 以内" and e.guide in line(4951)
+    assert "766" in e.emits and "226 + 300 + 120 + 120" in e.emits
     assert 226 + 300 + 120 + 2 * 60 == 766                               # L4933 + L4941
     assert "約 2 分" in line(4941) and "226 以内" in line(4933)
     assert "764" in snmp.file("checklist.md").text()
@@ -431,7 +431,7 @@ def test_amc_settings_without_management_terminal():
     ups = [u for u in guide_example("ac-snmp")["ups"] if u["role"] != "control_terminal"]
     b = evaluate("ac-snmp", {"management_terminal": False, "control_terminals": 2, "ups": ups, "ups_count": 3})
     assert "電源異常回復時にリブートする (制御端末からリブートする)" in b.file("amc-settings.csv").text()
-    assert any(e["id"] == "b-one-disk-report" for e in b.errata)
+    assert any(e.id == "b-one-disk-report" for e in b.errata)
     assert b.values["control_nodes"] == ["CLUS1", "CLUS2"]
     assert "commands/" in " ".join(f.path for f in b.files)
 

@@ -53,8 +53,8 @@ def test_manager_name_of_the_fresh_install_is_not_stated_for_other_scenarios():
     """failover_ready writes no nvisord.cf, so mgr_<virtual computer name> is not the name there (L1130-1132)."""
     fresh = evaluate("servermanager", {"scenario": "fresh", "virtual_computer_name": "CLUSV"})
     ready = evaluate("servermanager", {"scenario": "failover_ready", "virtual_computer_name": "CLUSV"})
-    assert "manager-name-default" in {e["id"] for e in fresh.errata}
-    assert "manager-name-default" not in {e["id"] for e in ready.errata}
+    assert "manager-name-default" in {e.id for e in fresh.errata}
+    assert "manager-name-default" not in {e.id for e in ready.errata}
     peer = next(w for w in ready.warnings if w.id == "caution-4-peer-manager")
     assert "mgr_CLUSV" not in peer.en and "nvisord.cf" in peer.en
     assert "mgr_CLUSV" in next(w for w in fresh.warnings if w.id == "caution-4-peer-manager").en

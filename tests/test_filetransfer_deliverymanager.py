@@ -164,7 +164,7 @@ def test_armwsset_line_per_node_with_its_address():
     b = evaluate("deliverymanager", {"nodes": nodes, "node_ips": ips})
     start = branch(emitted(b, "start.bat"), "NORMAL")
     assert start[:3] == [node_line(n, ip) for n, ip in zip(nodes, ips)]
-    assert "home-two-nodes" in [e["id"] for e in b.errata]       # L3184: HOME/OTHER fits two nodes only
+    assert "home-two-nodes" in [e.id for e in b.errata]       # L3184: HOME/OTHER fits two nodes only
     for n, ip in zip(nodes, ips):
         text = emitted(b, f"dm-node-{n}.bat")
         assert f'if /I not "%COMPUTERNAME%"=="{n}" (' in text

@@ -541,9 +541,9 @@ def test_fourth_branch_label_is_consistent_so_not_an_erratum():
 
 
 def test_errata_apply_to_their_variant():
-    on = {e["id"] for e in evaluate("jmss", {"japi_jmgc": True}).errata}
+    on = {e.id for e in evaluate("jmss", {"japi_jmgc": True}).errata}
     assert {"dvsf-watch-id", "dvsu-watch-id", "jmslksv", "jms-out-path", "stdout-path"} <= on
-    off = {e["id"] for e in evaluate("jmss", {"system": "two-way", "cluster_link_option": True}).errata}
+    off = {e.id for e in evaluate("jmss", {"system": "two-way", "cluster_link_option": True}).errata}
     assert not {"dvsf-watch-id", "jmslksv", "jms-out-path", "armbicast", "stdout-path"} & off
 
 

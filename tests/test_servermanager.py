@@ -64,7 +64,7 @@ def test_uninstall_keeps_keys_other_products_use(others, expected):
     """L683-703: keys others still use stay; the shading is lost, so only ESMSM goes (erratum shaded-sync-keys)."""
     b = evaluate("servermanager", {"scenario": "uninstall", "other_base_products_use": others})
     assert b.file("sync-registry-remove.txt").text().split("\r\n")[:-1] == expected
-    assert ("shaded-sync-keys" in [e["id"] for e in b.errata]) == others
+    assert ("shaded-sync-keys" in [e.id for e in b.errata]) == others
 
 
 def test_uninstall_removes_only_the_sm_base_service_when_others_use_base():
@@ -118,7 +118,7 @@ def test_yse_typo_is_never_emitted():
     b = evaluate("servermanager", {"clusterpro_manager_on_server": True})
     stop = b.file("stop.bat").text()
     assert "/Yse" not in stop and 'net stop /Yes "CLUSTERPRO Manager"' in stop
-    assert "net-yse" in [e["id"] for e in b.errata]
+    assert "net-yse" in [e.id for e in b.errata]
 
 
 def test_every_file_is_deterministic():

@@ -34,6 +34,28 @@ class File:
         return self.content.decode("cp932" if self.encoding == "cp932" else "utf-8")
 
 
+@dataclass(frozen=True)
+class ErratumOut:
+    """A recorded erratum as it applies to these facts: what the guide says and what ppguide emits instead."""
+
+    id: str
+    kind: str            # guide-error, transcription or ambiguity
+    line: int
+    guide: str
+    emits: str
+    why_en: str
+    why_ja: str
+    certain: bool
+    override: str | None
+    product: str | None = None     # set in a composed group: the product the erratum belongs to
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        if self.product is None:
+            del d["product"]
+        return d
+
+
 @dataclass
 class StepOut:
     n: int
@@ -67,10 +89,10 @@ class Bundle:
     defaulted: list[str] = field(default_factory=list)   # parameters at their declared default
     values: dict[str, Any] = field(default_factory=dict)
     warnings: list[Notice] = field(default_factory=list)
-    errata: list[dict] = field(default_factory=list)
+    errata: list[ErratumOut] = field(default_factory=list)
     steps: list[StepOut] = field(default_factory=list)
     files: list[File] = field(default_factory=list)
-    tables: list[dict] = field(default_factory=list)
+    tables: list[Any] = field(default_factory=list)     # knowledge.Table records, shown by the notebook
     inputs_sha256: str = ""     # fingerprint.py: what the bundle was made from (a composed group has none)
 
     def file(self, path: str) -> File:
@@ -88,7 +110,7 @@ class Bundle:
             "defaulted": self.defaulted,
             "values": self.values,
             "warnings": [asdict(w) for w in self.warnings],
-            "errata": self.errata,
+            "errata": [e.as_dict() for e in self.errata],
             "artifacts": [{"path": f.path, "role": f.role, "place": f.place, "encoding": f.encoding,
                            "sha256": f.sha256} for f in self.files],
             "steps": [s.manifest_entry() for s in self.steps],

@@ -27,6 +27,6 @@ def checklist_md(b: Bundle) -> str:
         out += ["## Warnings / 警告", ""] + [f"- **{w.id}**: {w.en} / {w.ja}" for w in b.warnings] + [""]
     if b.errata:
         out += ["## Guide errata that apply / 適用されるガイドの誤り", ""]
-        out += [f"- line {e['line']}{' (' + e['kind'] + ')' if e.get('kind') else ''}: the guide says `{e['guide']}`; ppguide emits `{e['emits']}`. {e['why_en']}"
+        out += [f"- line {e.line} ({e.kind}): the guide says `{e.guide}`; ppguide emits `{e.emits}`. {e.why_en}"
                 for e in b.errata] + [""]
     return "\n".join(out)

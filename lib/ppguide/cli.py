@@ -205,7 +205,7 @@ def compose(group: Path = typer.Argument(..., help="YAML/JSON: {failover_group, 
     _say("wrote", "green", f"{output} ({len(bundle.files)} files + manifest.json) for "
                            f"{', '.join(bundle.parameters['products'])}")
     for e in bundle.errata:
-        _say("erratum", "magenta", f"{e['product']} line {e['line']}: guide {e['guide']!r} -> {e['emits']!r}")
+        _say("erratum", "magenta", f"{e.product} line {e.line}: guide {e.guide!r} -> {e.emits!r}")
 
 
 SEVERITY_STYLE = {"error": "red", "warning": "yellow", "info": "cyan"}

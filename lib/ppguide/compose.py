@@ -15,6 +15,7 @@ sync-registry.txt). A product's script names the parameter that holds its group'
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from . import emit_bat
@@ -180,7 +181,7 @@ def compose(data: Any, where: str = "group") -> Bundle:
                  {"failover_group": group, "products": {b.product: b.parameters for b in bundles}},
                  values={f"{b.product}.{k}": v for b in bundles for k, v in b.values.items()},
                  warnings=[type(w)(f"{b.product}.{w.id}", w.en, w.ja, w.cite) for b in bundles for w in b.warnings],
-                 errata=[dict(e, product=b.product) for b in bundles for e in b.errata])
+                 errata=[replace(e, product=b.product) for b in bundles for e in b.errata])
     for b in bundles:
         for s in b.steps:
             s.product = b.product

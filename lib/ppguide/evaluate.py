@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import artifact_kinds, emit_bat, expressions, functions, oldwindows, scripts, sequencing  # noqa: F401  (functions registers computations)
-from .bundle import Bundle, File, StepOut
+from .bundle import Bundle, ErratumOut, File, StepOut
 from .checklist import checklist_md  # noqa: F401  (compose imports it from here)
 from .errors import Notice, ParameterError, Problem
 from .fingerprint import inputs_sha256
@@ -129,8 +129,8 @@ def evaluate(product_id: str, given: dict[str, Any]) -> Bundle:
     params = {p.name: ctx[p.name] for p in product.parameters}
     warnings = [Notice(c.id, expressions.render(c.en, ctx), expressions.render(c.ja, ctx), list(c.cite))
                 for c in product.checks if c.level == "warning" and expressions.holds(c.when, ctx)]
-    errata = [{"id": e.id, "kind": e.kind, "line": e.line, "guide": e.guide, "emits": expressions.render(e.emits, ctx), "why_en": e.why.en,
-               "why_ja": e.why.ja, "certain": e.certain, "override": e.override}
+    errata = [ErratumOut(e.id, e.kind, e.line, e.guide, expressions.render(e.emits, ctx), e.why.en, e.why.ja,
+                         e.certain, e.override)
               for e in product.errata if expressions.holds(e.when, ctx)]
     steps, step_files = _steps(product, ctx)
     sequencing.enforce(product, ctx, steps)

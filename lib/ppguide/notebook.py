@@ -99,20 +99,20 @@ def warnings_table(bundle: Bundle) -> pd.DataFrame:
 
 @_needs_bundle
 def errata_table(bundle: Bundle) -> pd.DataFrame:
-    return pd.DataFrame([{"product": e.get("product", bundle.product), "line": e["line"], "kind": e["kind"],
-                          "the guide says": e["guide"], "ppguide emits": e["emits"],
-                          "why": e["why_en"], "certain": "yes" if e["certain"] else "no - check",
-                          "override": e["override"] or ""} for e in bundle.errata],
+    return pd.DataFrame([{"product": e.product or bundle.product, "line": e.line, "kind": e.kind,
+                          "the guide says": e.guide, "ppguide emits": e.emits,
+                          "why": e.why_en, "certain": "yes" if e.certain else "no - check",
+                          "override": e.override or ""} for e in bundle.errata],
                         columns=["product", "line", "kind", "the guide says", "ppguide emits", "why", "certain", "override"])
 
 
 @_needs_bundle
 def show_tables(bundle: Bundle) -> None:
     for t in bundle.tables:
-        display(Markdown(f"**{t['title']['en']} / {t['title']['ja']}** (guide lines {', '.join(map(str, t['cite']))})"))
-        display(pd.DataFrame(t["rows"], columns=t["columns"]))
-        for n in t["notes"]:
-            display(Markdown(f"- {n['en']} / {n['ja']}"))
+        display(Markdown(f"**{t.title.en} / {t.title.ja}** (guide lines {', '.join(map(str, t.cite))})"))
+        display(pd.DataFrame(t.rows, columns=t.columns))
+        for n in t.notes:
+            display(Markdown(f"- {n.en} / {n.ja}"))
 
 
 @_needs_bundle

@@ -105,7 +105,7 @@ def _snmp_section(assets: Path) -> str:
                   f"{rule['os_instruction_s']} + {p['ups_count']} x {rule['per_ups_cut_s']}", budget["case_a_min_s"], 4953],
             ["B", f"{p['server_confirm_s']} + {rule['polling_s']} + {p['cluster_shutdown_timeout_s']} + "
                   f"{rule['os_instruction_s']} + {p['ups_count']} x {rule['per_ups_cut_s']}", budget["case_b_min_s"], 5003]]
-    erratum = next(e for e in b.errata if e["id"] == "case-a-764")
+    erratum = next(e for e in b.errata if e.id == "case-a-764")
     return ("## Control terminal budget with SNMP cards (guide §1.7.7 (5))\n\n"
             "The worked example's settings (product ac-snmp, defaults):\n\n"
             + _table(["parameter", "value [s]", "meaning", "guide line"], inputs)
@@ -119,8 +119,8 @@ def _snmp_section(assets: Path) -> str:
             + "\nThe same timelines as the guide prints them:\n\n"
             + _guide_table("ac-snmp", "worked-timeline-a") + "\n"
             + _guide_table("ac-snmp", "worked-timeline-b")
-            + f"\n!!! note \"Guide erratum, line {erratum['line']}\"\n    The guide says `{erratum['guide']}`; "
-              f"ppguide computes {erratum['emits']}. {erratum['why_en']}\n\n"
+            + f"\n!!! note \"Guide erratum, line {erratum.line}\"\n    The guide says `{erratum.guide}`; "
+              f"ppguide computes {erratum.emits}. {erratum.why_en}\n\n"
             + "![Both timelines of the worked example](calculators/ac-snmp-timeline.png)\n\n"
             + "Battery checks for the example's placeholder runtimes (900 s each; the guide gives none):\n\n"
             + _table(["UPS", "role", "needs [s]", "verdict"],
