@@ -301,7 +301,7 @@ def test_shared_parameters_keep_one_type_in_every_product():
 def test_a_use_of_a_name_outside_the_vocabulary(tmp_path):
     data = raw()
     data["parameters"].append({"use": "virtual_computr_name"})
-    one_fault(write(tmp_path, data), "virtual_computr_name", "not in the shared vocabulary")
+    one_fault(write(tmp_path, data), "virtual_computr_name", "not among the shared parameters")
 
 
 def test_a_use_that_redeclares_the_type(tmp_path):
@@ -309,3 +309,17 @@ def test_a_use_that_redeclares_the_type(tmp_path):
     data["parameters"] = [{"use": "nodes", "type": "list[str]"} if p.get("use") == "nodes" else p
                           for p in data["parameters"]]
     one_fault(write(tmp_path, data), "nodes", "redeclares type")
+
+
+def test_shared_values_and_artifacts_come_from_the_fragments(tmp_path):
+    """`- use:` in values and artifacts takes data/fragments.yaml's entry; redeclaring its expression is a fault."""
+    ac = yaml.safe_load((knowledge.PROCEDURES / "ac-pcbe.yaml").read_text(encoding="utf-8"))
+    assert {"use": "batteries"} in ac["values"] and {"use": "timeline.png"} in ac["artifacts"]
+    expanded = next(v for v in knowledge.load("ac-pcbe").values if v.name == "batteries")
+    assert expanded.expr == knowledge._shared("fragments.yaml")["values"]["batteries"]["expr"]
+    data = raw()
+    data["values"].append({"use": "batteries", "expr": "1"})
+    one_fault(write(tmp_path, data), "batteries", "redeclares expr")
+    data = raw()
+    data["artifacts"].append({"use": "timeline.svg"})
+    one_fault(write(tmp_path / "b", data), "timeline.svg", "not among the shared artifacts")

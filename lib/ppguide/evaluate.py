@@ -138,7 +138,7 @@ def evaluate(product_id: str, given: dict[str, Any]) -> Bundle:
                     defaulted=[p.name for p in product.parameters if not p.required and params[p.name] == p.default],
                     values={v.name: ctx[v.name] for v in product.values},
                     warnings=warnings, errata=errata, steps=steps,
-                    tables=[t.model_dump() for t in product.tables],
+                    tables=list(product.tables),
                     inputs_sha256=inputs_sha256(product.id, params))
     bundle.files = _files(product, ctx) + step_files
     bundle.files.append(File("checklist.md", "checklist", "reader", "utf-8", _encode(checklist_md(bundle), "utf-8")))

@@ -336,37 +336,49 @@ class Product(_Strict):
 
 
 @cache
+def _shared(file: str) -> dict[str, dict[str, dict[str, Any]]]:
+    return yaml.safe_load((DATA / file).read_text(encoding="utf-8"))
+
+
 def shared_parameters() -> dict[str, dict[str, Any]]:
     """The shared vocabulary (data/parameters.yaml): parameter name -> declaration without the name."""
-    return yaml.safe_load((DATA / "parameters.yaml").read_text(encoding="utf-8"))["parameters"]
+    return _shared("parameters.yaml")["parameters"]
 
 
-SHARED_FIXED = ("type", "required", "choices", "default", "min", "max", "fields")   # what a product may not redeclare
+# section -> (file in data/, the key naming an entry, what a product may add to a shared entry)
+SHARED_SECTIONS = {"parameters": ("parameters.yaml", "name", ("help", "cite")),
+                   "values": ("fragments.yaml", "name", ("help", "cite")),
+                   "artifacts": ("fragments.yaml", "path", ())}
 
 
 def expand_shared(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """A product's raw data with each `- use: NAME` parameter replaced by the shared declaration.
+    """A product's raw data with each `- use: NAME` entry replaced by its shared declaration.
 
-    The product may add `help` and `cite`; anything in SHARED_FIXED stays as data/parameters.yaml says.
-    Returns the expanded data and (name, problem) pairs for uses that cannot be expanded.
+    Parameters come from the vocabulary (data/parameters.yaml), values and artifacts several products repeat
+    from data/fragments.yaml. A product may only add what SHARED_SECTIONS allows (a parameter's own help and
+    cite line); the rest stays as declared once. Returns the expanded data and (name, problem) pairs.
     """
-    params = raw.get("parameters")
-    if not isinstance(params, list):
-        return raw, []
-    shared, expanded, problems = shared_parameters(), [], []
-    for entry in params:
-        if not (isinstance(entry, dict) and "use" in entry):
-            expanded.append(entry)
+    out, problems = dict(raw), []
+    for section, (file, key, own) in SHARED_SECTIONS.items():
+        entries = raw.get(section)
+        if not isinstance(entries, list):
             continue
-        name = entry["use"]
-        if name not in shared:
-            problems.append((str(name), f"is not in the shared vocabulary (data/parameters.yaml): {', '.join(shared)}"))
-            continue
-        fixed = [k for k in entry if k in SHARED_FIXED]
-        if fixed:
-            problems.append((str(name), f"redeclares {', '.join(fixed)}, which data/parameters.yaml fixes for every product"))
-        expanded.append({"name": name, **shared[name], **{k: v for k, v in entry.items() if k != "use"}})
-    return dict(raw, parameters=expanded), problems
+        shared = _shared(file).get(section, {})
+        expanded = []
+        for entry in entries:
+            if not (isinstance(entry, dict) and "use" in entry):
+                expanded.append(entry)
+                continue
+            name = entry["use"]
+            if name not in shared:
+                problems.append((str(name), f"is not among the shared {section} (data/{file}): {', '.join(shared)}"))
+                continue
+            fixed = [k for k in entry if k not in own and k != "use"]
+            if fixed:
+                problems.append((str(name), f"redeclares {', '.join(fixed)}, which data/{file} fixes for every product"))
+            expanded.append({key: name, **shared[name], **{k: v for k, v in entry.items() if k != "use"}})
+        out[section] = expanded
+    return out, problems
 
 
 @cache
