@@ -13,13 +13,11 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
-import nbformat
 import papermill
+from measure import empty_notebook, goal, median_seconds
 
 from ppguide import functions
 from ppguide.batch import run_notebook
@@ -33,15 +31,6 @@ DIRECT_GOAL_MS = 10
 EMPTY_RATIO_GOAL = 50
 
 
-def median_seconds(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def new_folders(parent: Path):
     """A function giving a folder not used before at each call."""
     numbers = itertools.count()
@@ -51,10 +40,6 @@ def new_folders(parent: Path):
 def drawing_every_time(outdir: Path) -> None:
     functions.drawn_timeline.cache_clear()
     write_bundle(UPS_PRODUCT, UPS_FACTS, outdir)
-
-
-def goal(met: bool, target: str) -> str:
-    return f"{'goal met' if met else 'GOAL MISSED'} ({target})"
 
 
 def row(label: str, figure: str, note: str = "") -> None:
@@ -69,10 +54,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        empty = tmp / "empty.ipynb"
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, empty)
+        empty = empty_notebook(tmp / "empty.ipynb")
 
         sm_folder, ups_folder, drawn_folder = new_folders(tmp / "sm"), new_folders(tmp / "ups"), new_folders(tmp / "drawn")
         direct = median_seconds(lambda: write_bundle("servermanager", SERVERMANAGER, sm_folder()), many)

@@ -17,16 +17,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import nbformat
 import papermill
 import psutil
+from measure import empty_notebook, goal, median_seconds
 
 from ppguide.examples import guide_example
 from ppguide.inputs import read
@@ -62,19 +61,6 @@ def timed_batch(inventory: Path, out: Path) -> tuple[float, int, int]:
     return time.perf_counter() - start, peak, proc.returncode
 
 
-def median_seconds(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def goal(met: bool, target: str) -> str:
-    return f"{'goal met' if met else 'GOAL MISSED'} ({target})"
-
-
 def row(label: str, figure: str, note: str = "") -> None:
     print(f"{label:<52} {figure:>10}   {note}".rstrip(), flush=True)
 
@@ -89,10 +75,7 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        empty = tmp / "empty.ipynb"
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})])
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        nbformat.write(nb, empty)
+        empty = empty_notebook(tmp / "empty.ipynb")
         notebook = ROOT / "notebooks" / "servermanager.ipynb"
         paper = median_seconds(lambda: papermill.execute_notebook(
             str(notebook), str(tmp / "sm.ipynb"), parameters=dict(SERVERMANAGER, output_dir=str(tmp / "sm")),

@@ -1,0 +1,29 @@
+"""What the benchmark scripts share: medians of timed runs, goal verdicts, the empty notebook baseline."""
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import nbformat
+
+
+def median_seconds(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def goal(met: bool, target: str) -> str:
+    return f"{'goal met' if met else 'GOAL MISSED'} ({target})"
+
+
+def empty_notebook(path: Path) -> Path:
+    """A notebook with only a parameters cell: what papermill costs before any product work."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
