@@ -2,22 +2,15 @@
 choice and yes/no parameter of the product flipped one at a time (sets the engine refuses are skipped)."""
 from __future__ import annotations
 
-from pathlib import Path
+import copy
 
-import yaml
-
+from ppguide import site
 from ppguide.knowledge import load, product_ids
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example-cluster.yaml"
 
 
 def example_parameters(pid: str) -> dict:
-    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
-    job = next(j for j in data["jobs"] if j["product"] == pid)
-    names = {p.name for p in load(pid).parameters}
-    given = {k: v for k, v in data["parameters"].items() if k in names}
-    given.update(job.get("parameters", {}))
-    return given
+    """The example cluster's facts for `pid` (data/example-cluster.yaml, as the site uses them)."""
+    return copy.deepcopy(site.example_parameters([pid])[pid])
 
 
 # Sets that single flips never reach because the engine refuses them alone (JMSS two-way needs the

@@ -23,21 +23,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from ppguide import knowledge
 from ppguide.knowledge import load, product_ids
+from ppguide.site import example_parameters
 
 
 def data_file(name: str):
-    """A file of the checkout's data/ folder (the example cluster and group), wherever the library keeps it."""
-    for folder in (getattr(knowledge, "DATA", None), knowledge.ROOT / "data"):
-        if folder is not None and (folder / name).is_file():
-            return folder / name
-    return knowledge.ROOT / "data" / name
+    """A file of data/ (the example cluster and group)."""
+    return knowledge.DATA / name
 
 
-EXAMPLE_PATH = data_file("example-cluster.yaml")
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 # Characters no value may hold (issue 7, "Never emit a value that breaks a script").
@@ -84,30 +79,8 @@ class Outcome:
 # -- valid facts ---------------------------------------------------------------------------------
 
 @cache
-def example() -> dict[str, Any]:
-    return yaml.safe_load(EXAMPLE_PATH.read_text(encoding="utf-8"))
-
-
-@cache
 def _base_params(pid: str) -> dict[str, Any]:
-    ex = example()
-    declared = {d.name for d in load(pid).parameters}
-    shared = {k: v for k, v in (ex.get("parameters") or {}).items() if k in declared}
-    base = dict(shared)
-    for job in ex.get("jobs") or []:
-        if job.get("product") == pid:
-            base |= dict(job.get("parameters") or {})
-            break
-    # A fact the example cluster leaves out (the UPS list of a product without a job there) comes
-    # from the guide's own example when the library has one (ppguide.examples, new with issue 7).
-    try:
-        from ppguide.examples import guide_example
-    except ImportError:
-        return base
-    for k, v in guide_example(pid).items():
-        if k in declared and k not in base:
-            base[k] = v
-    return base
+    return example_parameters([pid])[pid]
 
 
 def base_params(pid: str) -> dict[str, Any]:
