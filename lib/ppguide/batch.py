@@ -186,16 +186,16 @@ def check_report_target(outdir, force: bool = False, keep=()) -> Path:
     report = Path(outdir).resolve() / REPORT
     base = report.parent
     if base.exists() and not base.is_dir():
-        raise OutputError(str(base), "it exists and is not a folder / フォルダではないものが既にあります")
+        raise OutputError(str(base), "it exists and is not a folder", "フォルダではないものが既にあります")
     if any(Path(k).resolve() == report for k in keep):
-        raise OutputError(str(report), f"it is an input of this run / {REPORT} はこの実行の入力ファイルです")
+        raise OutputError(str(report), "it is an input of this run", f"{REPORT} はこの実行の入力ファイルです")
     if report.is_symlink() or (report.exists() and not report.is_file()):
-        raise OutputError(str(report), "it is not a file / ファイルではありません")
+        raise OutputError(str(report), "it is not a file", "ファイルではありません")
     if report.exists() and not force:
         head = report.read_bytes()[:200].decode("utf-8-sig", "replace")
         if not head.startswith(",".join(REPORT_COLUMNS[:4])):
-            raise OutputError(str(report), "it is not an earlier ppguide report; add --force to replace it "
-                                           "/ ppguide のレポートではありません。--force を付けてください")
+            raise OutputError(str(report), "it is not an earlier ppguide report; add --force to replace it",
+                              "ppguide のレポートではありません。--force を付けてください")
     return report
 
 

@@ -180,6 +180,7 @@ def batch(inventory: Path = typer.Argument(..., help="the inventory: YAML, JSON,
     for r in results:
         if not r.ok:
             job = f"{r.cluster}/{r.name}" if r.cluster and r.name else r.cluster or r.name
+            job = job if job.isprintable() else repr(job)     # a refused name may hold control characters
             err.print(Text.assemble(("error: ", "red"), f"job {job} ({r.product or '-'}): {r.error_en}"),
                       highlight=False, soft_wrap=True)
             err.print(Text(f"ジョブ {job} ({r.product or '-'}): {r.error_ja}"), highlight=False, soft_wrap=True)

@@ -107,9 +107,10 @@ class KnowledgeError(PpguideError):
 class OutputError(PpguideError):
     """The bundle could not be written where asked."""
 
-    def __init__(self, path: str, why: str):
+    def __init__(self, path: str, why: str, why_ja: str | None = None):
+        """`why_ja` defaults to `why` (an OS error message is shown as the system gives it)."""
         super().__init__(f"cannot write the bundle to {path}: {why}",
-                         f"{path} にバンドルを書き込めません: {why}")
+                         f"{path} にバンドルを書き込めません: {why_ja or why}")
 
 
 @dataclass

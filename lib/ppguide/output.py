@@ -56,12 +56,12 @@ def check_target(outdir: str | os.PathLike[str], force: bool = False,
     out = Path(outdir).resolve()
     for k in keep:
         if _inside(Path(k), out):
-            raise OutputError(str(out), f"it holds {k}, an input of this run; choose another output folder "
-                                        f"/ 入力ファイル {k} が出力先フォルダ内にあります。別のフォルダを指定してください")
+            raise OutputError(str(out), f"it holds {k}, an input of this run; choose another output folder",
+                              f"入力ファイル {k} が出力先フォルダ内にあります。別のフォルダを指定してください")
     if not out.exists() and not out.is_symlink():
         return out
     if not out.is_dir():
-        raise OutputError(str(out), "it exists and is not a folder / フォルダではないものが既にあります")
+        raise OutputError(str(out), "it exists and is not a folder", "フォルダではないものが既にあります")
     listed = _listed(out)
     if listed is None:
         foreign = sorted(p.name for _, p in zip(range(4), out.iterdir()))
@@ -71,9 +71,8 @@ def check_target(outdir: str | os.PathLike[str], force: bool = False,
     if foreign and not force:
         what = "is not a ppguide bundle" if listed is None else "holds files that are not part of its bundle"
         shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
-        raise OutputError(str(out), f"it {what} ({shown}); choose an empty or new folder, or add --force to "
-                                    f"replace it / ppguide のバンドル以外のファイルがあります ({shown})。"
-                                    "空のフォルダを指定するか --force を付けてください")
+        raise OutputError(str(out), f"it {what} ({shown}); choose an empty or new folder, or add --force to replace it",
+                          f"ppguide のバンドル以外のファイルがあります ({shown})。空のフォルダを指定するか --force を付けてください")
     return out
 
 
