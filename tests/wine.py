@@ -216,7 +216,11 @@ class Wine:
         log = folder.parent / f"{folder.name}.calls.log"
         extra = dict(env or {})
         extra["PPG_LOG"] = self.windows_path(log)
-        p = self.wine("cmd", "/c", script.name, cwd=script.parent, extra=extra)
+        for _ in range(RUN_ATTEMPTS):
+            log.unlink(missing_ok=True)
+            p = self.wine("cmd", "/c", script.name, cwd=script.parent, extra=extra)
+            if not lost_standin_call(_text(p.stderr)):
+                break
         calls = log.read_bytes().decode("utf-8").splitlines() if log.exists() else []
         return Run(calls, p.returncode, _text(p.stdout), _text(p.stderr))
 
@@ -314,6 +318,23 @@ def parse_reg_query(out: str, key: str) -> dict[str, tuple[str, str]]:
             name, type_, data = parts
             values["" if name.startswith("(") and name.endswith(")") else name] = (type_, data)
     return values
+
+
+# A loaded Wine occasionally fails to start a process (cmd reports the command as unknown) or a stand-in
+# cannot reach its log; either loses one call from the log. The run is then repeated, at most this often.
+RUN_ATTEMPTS = 3
+
+
+def lost_standin_call(stderr: str) -> bool:
+    """cmd's error output says a stand-in did not log: it could not be started, or it could not write."""
+    names = {n.upper() for n in STANDINS}
+    for line in stderr.splitlines():
+        if line.startswith("standin: "):
+            return True
+        first = line.split(" ", 1)[0].upper().removesuffix(".EXE")
+        if first in names and "認識" in line:      # 「... を内部または外部コマンド ... として認識できません。」
+            return True
+    return False
 
 
 def _text(b: bytes) -> str:

@@ -88,8 +88,10 @@ int wmain(int argc, wchar_t **argv)
     DWORD written = 0;
     BOOL ok = WriteFile(h, line, (DWORD)used, &written, NULL) && written == used;
     CloseHandle(h);
-    if (!ok)
+    if (!ok) {
+        fwprintf(stderr, L"standin: cannot write log %ls\n", log);
         return 2;
+    }
 
     const wchar_t *fail = _wgetenv(L"PPG_FAIL");
     if (fail && *fail) {
