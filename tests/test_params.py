@@ -221,3 +221,23 @@ def test_refusal_message_exact():
 def test_every_problem_is_reported_not_only_the_first():
     err = _refused("serveragent", {"switch_drive": "XX:", "node_ips": ["1.2.3"], "scenario": "install"})
     assert set(err.parameters) == {"switch_drive", "node_ips", "scenario"}
+
+
+@pytest.mark.parametrize("value,ok", [
+    ("0xD3E867055C472F448D051684D579EC3D", True),       # the guide's sample netiq SID, @L6426
+    ("0x02AF52BCCEDC434E8164142C145A7DD8", True),       # the guide's sample probe SID, @L7330
+    ("0xd3e867055c472f448d051684d579ec3d", True),
+    ("D3E867055C472F448D051684D579EC3D", False),        # without 0x sp_addlogin reads a name, not a SID
+    ("0xD3E867055C472F448D051684D579EC3", False),       # 31 digits: a login SID is 16 bytes
+    ("0xD3E867055C472F448D051684D579EC3D0", False),
+    ("0xD3E867055C472F448D051684D579EC3G", False),
+    ("0xD3E867055C472F448D051684D579EC3D;drop login netiq", False),
+])
+def test_sid_type(value, ok):
+    from ppguide import params
+    if ok:
+        assert params.check("sid", "netiq_sid", value) == value
+    else:
+        with pytest.raises(ParameterError) as e:
+            params.check("sid", "netiq_sid", value)
+        assert "netiq_sid" in str(e.value) and "0x" in str(e.value)

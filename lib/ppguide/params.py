@@ -209,6 +209,13 @@ def _version(v: str) -> str:
     return v
 
 
+def _sid(v: str) -> str:
+    if not re.fullmatch(r"0[xX][0-9A-Fa-f]{32}", v):
+        raise _Reject("a SQL Server login SID: 0x and 32 hexadecimal digits, as select sid prints it",
+                      "SQL Server ログインの SID: 0x と 16 進数 32 桁 (select sid の出力)")
+    return v
+
+
 def _split_list(v: Any) -> Any:
     """A list given as text: "[A, B]" (papermill -p, the notebook) is read as YAML, "A,B" is split at commas."""
     if isinstance(v, str):
@@ -295,6 +302,7 @@ SCALARS: dict[str, tuple[Any, str, str, str]] = {
     "ipv4": (_checked(_ipv4), "str", "an IPv4 address", "IPv4 アドレス"),
     "netmask": (_checked(_netmask), "str", "a subnet mask", "サブネットマスク"),
     "version": (_checked(_version), "str", "a version number", "バージョン番号"),
+    "sid": (_checked(_sid), "str", "a SQL Server login SID (0x + 32 hex digits)", "SQL Server ログインの SID (0x + 16 進 32 桁)"),
     "bool": (Annotated[bool, BeforeValidator(_bool)], "bool", "true or false", "true または false"),
     "int": (Annotated[int, BeforeValidator(_whole_number)], "int", "a whole number", "整数"),
 }

@@ -51,7 +51,8 @@ WIN_FORBIDDEN = set('<>:"/\\|?*')
 # A sample of each scalar type, for parameters without an example value (e.g. virtual_host_name '').
 SAMPLES = {"str": "vhost", "netbios": "SERVER1", "drive": "X:", "winpath": "C:\\ESM", "dirname": "DMSG",
            "ipv4": "192.168.10.5", "netmask": "255.255.255.0", "version": "4.16", "groupname": "esmgroup",
-           "hostname": "vhost", "account": "Administrators"}
+           "hostname": "vhost", "account": "Administrators",
+           "sid": "0xD3E867055C472F448D051684D579EC3D"}
 
 
 @dataclass
@@ -296,6 +297,16 @@ def account_values() -> list[tuple[str, Any, str, Any]]:
             ("dots-only", "..."), ("spaces-only", "   "), ("over-long", "a" * 257)]]
 
 
+def sid_values() -> list[tuple[str, Any, str, Any]]:
+    # The guide's sample SID (@L6426) and its shape: 0x and 32 hexadecimal digits, nothing else.
+    good = "0xD3E867055C472F448D051684D579EC3D"
+    return [("guide-sample", good, "accept", good), ("lower-case", good.lower(), "accept", good.lower())] + [
+        (label, v, "refuse", None) for label, v in [
+            ("no-0x", good[2:]), ("31-digits", good[:-1]), ("33-digits", good + "0"), ("not-hex", good[:-1] + "G"),
+            ("space-inside", good[:10] + " " + good[10:]), ("empty", ""), ("quoted", f"'{good}'"),
+            ("sql-after", good + ";drop login netiq"), ("number", 12345)]]
+
+
 def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, Any]]:
     if t == "groupname":
         return groupname_values()
@@ -319,12 +330,14 @@ def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, A
         return netmask_values()
     if t == "version":
         return version_values()
+    if t == "sid":
+        return sid_values()
     return str_values(str(base))        # a text type this corpus does not know yet: hostile text, either way
 
 
 NON_TEXT = {"bool", "int", "choice", "records"}
 TEXT_TYPES = {"str", "netbios", "drive", "winpath", "dirname", "ipv4", "netmask", "version", "groupname",
-              "hostname", "account"}
+              "hostname", "account", "sid"}
 
 
 def is_text(t: str) -> bool:
