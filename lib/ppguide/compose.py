@@ -21,7 +21,7 @@ from typing import Any
 from . import emit_bat
 from .artifact_kinds import KINDS
 from .bundle import Bundle, File
-from .errors import ParameterError, PpguideError, Problem
+from .errors import ParameterError, PpguideError, Problem, as_typed
 from .evaluate import _encode, artifact_files, checklist_md, evaluate, prepare
 from .evaluate import sources as source_of
 from .inputs import InputError, check_keys
@@ -132,8 +132,8 @@ def compose(data: Any, where: str = "group") -> Bundle:
         declared = {p.name for p in product.parameters}
         param = product.script.group_parameter if product.script else None   # the parameter naming its group
         if param and param in own[pid] and own[pid][param] != group:
-            problems.append(Problem(f"{pid}.{param}", own[pid][param], f"{group!r} (the group's name)",
-                                    f"{group!r} (グループ名)"))
+            problems.append(Problem(f"{pid}.{param}", own[pid][param], f"{as_typed(group)} (the group's name)",
+                                    f"{as_typed(group)} (グループ名)"))
         given = {k: v for k, v in shared.items() if k in declared} | own[pid]
         if param:
             given[param] = group

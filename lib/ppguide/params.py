@@ -346,7 +346,7 @@ def expected(decl) -> tuple[str, str]:
         return ("one of " + ", ".join(map(str, decl.choices)), "次のいずれか: " + ", ".join(map(str, decl.choices)))
     if t.startswith("list["):
         _, _, en, ja = SCALARS[t[5:-1]]
-        return f"a list of {en} values", f"{ja} のリスト"
+        return f"a list, each item {en}", f"{ja} のリスト"
     if t == "records":
         spec = ", ".join(f"{f} ({SCALARS[ft][2]})" for f, ft in decl.fields.items())
         spec_ja = "、".join(f"{f} ({SCALARS[ft][3]})" for f, ft in decl.fields.items())
