@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import yaml

@@ -236,7 +236,7 @@
   function table(head, rows) {
     return el("table", {}, [el("thead", {}, [el("tr", {}, head.map(function (h) { return el("th", {}, [h]); }))]),
                             el("tbody", {}, rows.map(function (r) { return el("tr", {}, r.map(function (c) {
-                              return el("td", {}, [c]); })); }))]);
+                              return el("td", {}, Array.isArray(c) ? c : [c]); })); }))]);
   }
   function admonition(kind, title, items) {
     return el("div", { "class": "admonition " + kind }, [el("p", { "class": "admonition-title" }, [title]),

@@ -6,6 +6,13 @@ page already exists and holds the marker, its narrative is kept as it is (edit i
 the narrative below is used. Everything after the marker is regenerated from the knowledge
 (procedures/ac-snmp.yaml and procedures/ac-pcbe.yaml evaluated on their defaults, the guide's
 examples) so the page always shows what the products compute.
+
+The generated part opens with four interactive calculators (broadcast address; the §1.7.7 (5)
+control-terminal budget of ac-snmp; the per-server sequences of ac-powerchute-plus and ac-pcbe).
+Their forms are HTML in the page; ``docs/js/calculators.js`` computes the answers in the browser
+from ``calculators/rules.json``, which :func:`rules` writes from the knowledge: the products'
+values and checks over the calculator's inputs as JSON expression trees, every constant evaluated
+here by the engine and carried with its guide line (see the section "the interactive calculators").
 """
 from __future__ import annotations
 
@@ -36,9 +43,10 @@ NARRATIVE = """\
 
 Two numbers decide whether an ESMPRO/AutomaticRunningController cluster survives a power failure
 cleanly: the address the servers use to find each other, and the seconds the UPS batteries must buy.
-This page works both out for the guide's own examples, step by step, so that you can follow the
+The calculators below work both out for the values you type, as you type them, with the products' own
+checks; further down, the guide's own examples are worked step by step, so that you can follow the
 arithmetic before you trust it with your hardware. The product pages (ac-iups, ac-snmp,
-ac-powerchute-plus, ac-pcbe) do the same for your own parameters.
+ac-powerchute-plus, ac-pcbe) give the whole procedure for your parameters.
 
 **Broadcast address.** ESMPRO/AC's 「通信用IPアドレス」 (and, with SNMP cards, every power-control group's
 「通信用 IP address」) holds the local broadcast address of the cluster's LAN: the server's address AND
@@ -215,7 +223,7 @@ class Untranslatable(Exception):
     """An expression the page cannot evaluate (it needs a name the calculator does not have)."""
 
 
-_OPS = {nodes.Add: "+", nodes.Sub: "-", nodes.Mul: "*", nodes.Mod: "%", nodes.FloorDiv: "//"}
+_OPS: dict[type[nodes.BinExpr], str] = {nodes.Add: "+", nodes.Sub: "-", nodes.Mul: "*", nodes.Mod: "%", nodes.FloorDiv: "//"}
 
 
 class _Translator:
@@ -255,7 +263,7 @@ class _Translator:
             return {type(node).__name__.lower(): [self.expr(node.left), self.expr(node.right)]}
         if isinstance(node, nodes.Not):
             return {"not": self.expr(node.node)}
-        if type(node) in _OPS:
+        if isinstance(node, nodes.BinExpr) and type(node) in _OPS:
             return {"op": [_OPS[type(node)], self.expr(node.left), self.expr(node.right)]}
         if isinstance(node, nodes.Test) and node.name == "none" and not node.args:
             return {"isnone": self.expr(node.node)}
@@ -268,7 +276,9 @@ class _Translator:
         raise Untranslatable(f"{type(node).__name__} over {sorted(used & self.names)}")
 
     def expression(self, text: str) -> dict[str, Any]:
-        return self.expr(expressions.ENV.parse("{{ (" + text + ") }}").body[0].nodes[0])
+        output = expressions.ENV.parse("{{ (" + text + ") }}").body[0]
+        assert isinstance(output, nodes.Output)
+        return self.expr(output.nodes[0])
 
     def template(self, text: str) -> list[Any]:
         """A message as parts: literal text, or a tree whose value is written in."""
@@ -307,7 +317,7 @@ def _input(product: Product, calc: Calculator, name: str) -> dict[str, Any]:
     if d.type == "int":
         out.update(min=d.min, max=d.max)
         if d.min is not None or d.max is not None:
-            out["range"] = _refusal(product, name, d.min - 1 if d.min is not None else d.max + 1)
+            out["range"] = _refusal(product, name, d.min - 1 if d.min is not None else (d.max or 0) + 1)
     elif d.type not in ("ipv4", "netmask"):
         raise KnowledgeError(f"calculator {calc.id}", f"input {name} has type {d.type}, which calculators.js does not read")
     return out
@@ -402,46 +412,28 @@ def _form(calc: Calculator, spec: dict[str, Any]) -> str:
               '</p></div>\n</div>\n')
 
 
+def _cited(tree: Any) -> list[dict[str, Any]]:
+    """The constants of a rule tree that carry guide lines."""
+    if isinstance(tree, list):
+        return [c for t in tree for c in _cited(t)]
+    if not isinstance(tree, dict):
+        return []
+    here = [tree] if "const" in tree and tree.get("cite") else []
+    return here + [c for t in tree.values() for c in _cited(t)]
+
+
 def _rules_section(spec: dict[str, Any]) -> str:
     """The constants the calculators use, each with the guide line it stands on."""
-    seen: dict[tuple[str, str], tuple[Any, list[int]]] = {}
-
-    def walk(tree: Any, where: str) -> None:
-        if isinstance(tree, dict):
-            if "const" in tree and tree.get("cite"):
-                seen.setdefault((where, json.dumps(tree["const"], ensure_ascii=False)), (tree["const"], tree["cite"]))
-            for k, v in tree.items():
-                walk(v, f"{where} {k}" if k == "kwargs" else where)
-        elif isinstance(tree, list):
-            for v in tree:
-                walk(v, where)
-
-    rows = []
+    rows: dict[tuple[str, ...], None] = {}
     for calc in spec["calculators"].values():
-        for v in calc["values"]:
-            kwargs = v["expr"].get("kwargs", {})
-            for k, t in kwargs.items():
-                if "const" in t:
-                    rows.append([calc["product"], f"{v['name']}: {k}", t["const"], ", ".join(map(str, t.get("cite", [])))])
-        for c in calc["checks"]:
-            consts: list[dict[str, Any]] = []
-
-            def collect(tree: Any) -> None:
-                if isinstance(tree, dict):
-                    if "const" in tree and tree.get("cite"):
-                        consts.append(tree)
-                    for x in tree.values():
-                        collect(x)
-                elif isinstance(tree, list):
-                    for x in tree:
-                        collect(x)
-            collect(c["when"])
-            for t in consts:
-                rows.append([calc["product"], f"check {c['id']}", json.dumps(t["const"]), ", ".join(map(str, t["cite"]))])
-    unique = list(dict.fromkeys(tuple(map(str, r)) for r in rows))
+        for where, tree in ([(f"value {v['name']}", v["expr"]) for v in calc["values"]]
+                            + [(f"check {c['id']}", c["when"]) for c in calc["checks"]]):
+            for c in _cited(tree):
+                rows[(calc["product"], where, json.dumps(c["const"], ensure_ascii=False),
+                      ", ".join(map(str, c["cite"])))] = None
     return ("The numbers of the rules come from the knowledge, each from the guide line it stands on "
             "(the page reads them from `calculators/rules.json`, written by `ppguide docs`):\n\n"
-            + _table(["product", "where", "value", "guide line"], [list(r) for r in unique]))
+            + _table(["product", "where", "value", "guide line"], [list(r) for r in rows]))
 
 
 def calculators_section(assets: Path) -> str:
