@@ -390,3 +390,17 @@ def test_rules_json_carries_cited_constants(site):
     js = (ROOT / "docs" / "js" / "calculators.js").read_text(encoding="utf-8")
     for number in ("4875", "4877", "4878", "4941", "180, 300", "120n"):
         assert number not in js
+
+
+def test_prefilled_values_stand_on_their_guide_lines(site):
+    """Each form opens on the guide's example; the value stands on the line the page names."""
+    from ppguide.cited import stands_on
+    guide = (ROOT.parent / "shared" / "seeds" / "000_68f8a06b3ca39699.txt")
+    if not guide.is_file():
+        pytest.skip("the guide text is not beside the repository")
+    lines = guide.read_text(encoding="utf-8").split("\n")
+    cited = [(i["name"], i["value"], i["cite"]) for c in rules(site)["calculators"].values()
+             for i in c["inputs"] if i["cite"]]
+    assert len(cited) >= 8
+    for name, value, line in cited:
+        assert stands_on(str(value), lines[line - 1]), (name, value, line)

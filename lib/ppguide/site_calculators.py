@@ -345,7 +345,7 @@ def calculator_rules(calc: Calculator) -> dict[str, Any]:
         raise KnowledgeError(f"calculator {calc.id}", f"values {missing} of {calc.product} need more than its inputs")
     checks = []
     for c in product.checks:
-        used = {n.name for text in (c.when,) for n in expressions.ENV.parse("{{ " + text + " }}").find_all(nodes.Name)}
+        used = {n.name for n in expressions.ENV.parse("{{ " + c.when + " }}").find_all(nodes.Name)}
         if not used & names or not set(c.params) <= set(calc.inputs):
             continue
         try:
@@ -375,6 +375,7 @@ def rules() -> dict[str, Any]:
 
 
 def _sample_budget() -> ups_budget.Budget:
+    """Any budget: only its timelines' titles are read (they do not depend on the numbers)."""
     return ups_budget.compute_budget(ups_count=4, disk_confirm_s=30, server_confirm_s=60, cluster_shutdown_timeout_s=120,
                                      power_off_delay_s=300, low_battery_runtime_s=120)
 
