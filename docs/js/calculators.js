@@ -48,8 +48,11 @@
     }
     return str(v);
   }
-  function toJSON(v) {
-    return JSON.stringify(v, function (k, x) { return typeof x === "bigint" ? JSON.rawJSON(x.toString()) : x; });
+  function toJSON(v) {     // the answer as data (data-values): exact where the browser has JSON.rawJSON
+    return JSON.stringify(v, function (k, x) {
+      if (typeof x !== "bigint") return x;
+      return JSON.rawJSON ? JSON.rawJSON(x.toString()) : Number(x);
+    });
   }
 
   // --- the rule trees (site_calculators._Translator writes them) -------------------------------
