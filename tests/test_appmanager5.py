@@ -300,18 +300,18 @@ def test_oracle_init_copy_under_wine(wine):
     drive = wine.prefix / "dosdevices" / "y:"
     if not drive.exists():
         drive.symlink_to(shared)
-    b = evaluate(PID, {"mode": "agent", "oracle_on_shared_disk": True, "oracle_sid": "WINE1",
+    b = evaluate(PID, {"mode": "agent", "oracle_on_shared_disk": True, "oracle_sid": "_W-1",
                        "switch_drive": "Y:", "oracle_local_drive": "C:"})
     bat = next(f for f in b.files if f.path.endswith("oracle-init-copy.bat"))
-    local = wine.prefix / "drive_c" / "orant" / "Database" / "initWINE1.ora"
+    local = wine.prefix / "drive_c" / "orant" / "Database" / "init_W-1.ora"
     local.parent.mkdir(parents=True, exist_ok=True)
     local.unlink(missing_ok=True)
 
     missing = wine.run(bat.content)
     assert missing.returncode == 1 and not local.exists()
 
-    body = b"db_name = WINE1\r\n#timed_statistics = true\r\n"
-    (shared / "orant" / "Database" / "initWINE1.ora").write_bytes(body)
+    body = b"db_name = _W-1\r\n#timed_statistics = true\r\n"
+    (shared / "orant" / "Database" / "init_W-1.ora").write_bytes(body)
     done = wine.run(bat.content)
     assert done.returncode == 0
     assert local.read_bytes() == body
