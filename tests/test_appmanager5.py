@@ -245,6 +245,8 @@ def test_console_alias_steps():
     ({"mode": "agent", "monitored_services": ["Oracle Service"]}, {"monitored_services"}),
     ({"mode": "agent", "monitored_services": "OracleServiceSID1;calc"}, {"monitored_services"}),
     ({"mode": "cluster"}, {"mode"}),
+    ({"nodes": ["SERVER1"]}, {"nodes"}),                                                     # L9431: both nodes
+    ({"mode": "agent", "nodes": ["SERVER1"]}, {"nodes"}),
 ])
 def test_bad_facts_are_refused_and_nothing_is_written(tmp_path, given, named):
     out = tmp_path / "out"
