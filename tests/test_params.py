@@ -253,3 +253,21 @@ def test_sid_type(value, ok):
 ])
 def test_values_in_messages_are_shown_as_typed(value, shown):
     assert as_typed(value) == shown
+
+
+@pytest.mark.parametrize("value,ok", [
+    ("OracleServiceSID1", True),                        # AppManager 5.0's example services, @L9727
+    ("OracleTNSListener80", True),
+    ("MSSQL$NVPRO", True),                              # a named SQL Server instance's service
+    ("Oracle Service", False),                          # a space splits a list of services and a command line
+    ("OracleServiceSID1,OracleTNSListener80", False),   # one name, not a list in one value
+    ("it's", False), ("-x", False), ("NUL", False), ("", False), ("サービス", False),
+])
+def test_service_type(value, ok):
+    from ppguide import params
+    if ok:
+        assert params.check("service", "monitored_services", value) == value
+    else:
+        with pytest.raises(ParameterError) as e:
+            params.check("service", "monitored_services", value)
+        assert "monitored_services" in str(e.value) and "サービス名" in str(e.value)
