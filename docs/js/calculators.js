@@ -24,29 +24,25 @@
   function floorDiv(a, b) { var q = a / b; return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q; }
   function floorMod(a, b) { var r = a % b; return (r !== 0n && (r < 0n) !== (b < 0n)) ? r + b : r; }
 
-  // str() of a value written into a message, repr() of a value named in a refusal (as errors.Problem does)
+  // str() of a value written into a message; asTyped() of a value named in a refusal (errors.as_typed)
   function str(v) {
     if (v === null || v === undefined) return "None";
     if (v === true || v === false) return v ? "True" : "False";
     return String(v);
   }
-  function reprText(s) {
-    var q = s.indexOf("'") >= 0 && s.indexOf('"') < 0 ? '"' : "'";
-    return q + s.replace(/[\\'"\u0000-\u001f\u007f-\u00a0\u00ad]/g, function (c) {
-      if (c === "\\") return "\\\\";
-      if (c === "\t") return "\\t";
-      if (c === "\n") return "\\n";
-      if (c === "\r") return "\\r";
-      if (c === "'" || c === '"') return c === q ? "\\" + c : c;
-      return "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0");
-    }) + q;
-  }
-  function repr(v) {
-    if (typeof v === "string") return reprText(v);
-    if (v !== null && typeof v === "object") {
-      return "{" + Object.keys(v).map(function (k) { return reprText(k) + ": " + repr(v[k]); }).join(", ") + "}";
+  function asTyped(v, quote) {
+    if (quote === undefined) quote = true;
+    if (v === true || v === false) return v ? "true" : "false";
+    if (v === null || v === undefined) return "null";
+    if (Array.isArray(v)) return "[" + v.map(function (x) { return asTyped(x, quote); }).join(", ") + "]";
+    if (typeof v === "object") {
+      return "{" + Object.keys(v).map(function (k) { return asTyped(k, false) + ": " + asTyped(v[k], quote); }).join(", ") + "}";
     }
-    return str(v);
+    if (typeof v !== "string") return String(v);
+    var text = Array.from(v).map(function (c) {      // what cannot be seen is named, backslashes stay as typed
+      return c !== " " && /[\p{C}\p{Z}]/u.test(c) ? "<U+" + c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0") + ">" : c;
+    }).join("");
+    return quote || !text || text !== text.trim() ? "'" + text + "'" : text;
   }
   function toJSON(v) {     // the answer as data (data-values): exact where the browser has JSON.rawJSON
     return JSON.stringify(v, function (k, x) {
@@ -286,7 +282,7 @@
       out.dataset.values = "{}";
       out.append(admonition("failure", "Refused (nothing computed) / 入力エラー (計算していません)",
         result.problems.map(function (p) {
-          var given = repr(p.given);
+          var given = asTyped(p.given);
           return el("li", { "data-parameter": p.parameter, "data-expected-en": p.en, "data-expected-ja": p.ja }, [
             "parameter '" + p.parameter + "': given " + given + "; expected " + p.en, el("br"),
             "パラメータ '" + p.parameter + "': 指定値 " + given + "、期待される値: " + p.ja]);
