@@ -288,10 +288,11 @@ def test_fresh_steps_in_order():
     """§2.2.3 in order: install, services, work directory (① ② ③ ④), sync registry, scripts, reboot."""
     shared = [s.id for s in evaluate("netvisorpro", {}).steps]
     assert shared == ["install-active", "clear-db-active", "move-group-standby", "install-standby", "detach-standby",
-                      "services", "move-workdir", "acl", "delete-workdir-standby", "registry", "sync-registry",
+                      "move-group-active", "services", "move-workdir", "acl", "delete-workdir-standby", "registry", "sync-registry",
                       "scripts", "reboot"]
     mirror = [s.id for s in evaluate("netvisorpro", {"disk_type": "mirror", "webaccess": True}).steps]
-    assert mirror == ["install-active", "install-standby", "local-groups", "services", "move-workdir", "acl",
+    assert mirror == ["install-active", "detach-active", "move-group-standby", "install-standby", "detach-standby",
+                      "move-group-active", "local-groups", "services", "move-workdir", "acl",
                       "delete-workdir-standby", "registry", "sync-registry", "scripts", "reboot"]
 
 
