@@ -231,6 +231,21 @@ def test_detach_commands_of_the_shared_disk_install(wine, standby):
     assert calls == detach_calls()
 
 
+@pytest.mark.parametrize("group,webaccess", [("Administrators", False), ("NvAdmin", False), ("NvAdmin", True)])
+def test_acl_command_grants_the_guides_rights(wine, group, webaccess):
+    """L8535-8539: Administrators full, Everyone read, SYSTEM full; NvAdmin (※1, L8541) full; with local
+    groups on both nodes (L8545-8547) each node's group full."""
+    b = evaluate("netvisorpro", {"esmpro_user_group": group, "webaccess": webaccess})
+    folder = wine.lay_out({f.path: f.content for f in b.files})
+    step = next(s for s in b.steps if s.id == "acl")
+    calls = wine.run_in(folder / "commands", Path(step.artifact).name).calls
+    want = [r"CACLS X:\Nvwork /T /E /G Administrators:F Everyone:R SYSTEM:F"]
+    if group != "Administrators":
+        want += [rf"CACLS X:\Nvwork /T /E /G {n}\{group}:F" for n in ("SERVER1", "SERVER2")] if webaccess \
+            else [rf"CACLS X:\Nvwork /T /E /G {group}:F"]
+    assert calls == want
+
+
 def test_registry_round_trip(wine):
     """L8558-8569: WorkDir, AlertPath (¥alert as printed), DiosaFilter, GeneralFilter under the moved path."""
     key = r"HKEY_LOCAL_MACHINE\SOFTWARE\NEC\NVBASE"
