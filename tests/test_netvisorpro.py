@@ -16,12 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
-
 from facts import compose, evaluate, facts, write_bundle  # noqa: E402
+from wine import EVENT_BRANCHES, session, wine  # noqa: E402,F401
+
 from ppguide import evaluate as engine  # noqa: E402
 from ppguide.errors import ParameterError, PpguideError  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
-from wine import EVENT_BRANCHES, session, wine  # noqa: E402,F401
 
 MESSAGES = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "messages.yaml").read_text("utf-8"))["messages"]
 MSG_DISK, MSG_NO_ARM = MESSAGES["disk"]["ja"], MESSAGES["no_arm"]["ja"]
