@@ -363,3 +363,26 @@ def test_composed_with_servermanager_each_service_once_base_first_and_last():
     assert {"ESMDSVNT", "nvtpbase", "iEBase", "Nvexrld"} <= set(services)
     text = g.file("start.bat").text()
     assert text.count("sp_attach_db") == 10                           # five databases, in NORMAL and FAILOVER
+
+
+# -- ppguide audit on the guide's own samples ---------------------------------------------------------
+
+def test_audit_finds_the_samples_slips():
+    """The samples as printed (tests/fixtures/guide-samples): Nvbbase (L8755), the missing label STOPNE
+    (L8756), the broken -S forms (L8719, L9083), and FAILOVER on the highest-priority server starting
+    nothing (L8934) all show up; ppguide's own scripts for the same facts are clean (tests/test_audit.py)."""
+    from guide_samples import SAMPLES, fixture_path
+
+    from ppguide.audit import audit, has_errors
+
+    findings = audit([("netvisorpro", facts("netvisorpro"))], fixture_path("netvisorpro-start"),
+                     fixture_path("netvisorpro-stop"))
+    first = {name: SAMPLES[name][2] for name in ("netvisorpro-start", "netvisorpro-stop")}
+    at = {(f.rule, f.erratum, first["netvisorpro-start" if "start" in f.file else "netvisorpro-stop"] + f.line - 1)
+          for f in findings if f.line}
+    assert {("erratum", "nvbbase", 8755), ("erratum", "stopne-missing", 8756),
+            ("erratum", "sql-server-stray-percent", 8719),
+            ("erratum", "sql-server-double-separator", 9083)} <= at
+    assert any(r == "goto-missing-label" for r, _, _ in at)
+    assert any(r == "branch-mismatch" for r, _, _ in at)             # START loads what FAILOVER (highest) does not
+    assert has_errors(findings)
