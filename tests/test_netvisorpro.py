@@ -42,6 +42,7 @@ DATABASES = ["nvpro", "pd_syslog", "pd_trap_mng", "nvqos", "kn_mst"]  # L8719-87
 SERVER = "%COMPUTERNAME%\\nvpro"                                   # L8732 (the stand-in log shows it normalised)
 
 GROUP = "failover1"
+GUIDE_LINES = (Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_68f8a06b3ca39699.txt").read_text("utf-8").split("\n")
 
 
 def effective(params: dict) -> dict:
@@ -209,15 +210,26 @@ def test_services_bat_sets_the_scripted_services_manual(wine):
 
 def test_services_by_hand_complete_the_35_of_the_list():
     """L8479-8513: 35 related services (ESM IPM only with router management, ※1 L8515)."""
-    listed = [ln.split(" ※")[0] for ln in
-              (Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_68f8a06b3ca39699.txt")
-              .read_text("utf-8").split("\n")[8478:8513]]
+    listed = [ln.split(" ※")[0] for ln in GUIDE_LINES[8478:8513]]
     assert len(listed) == 35
     b = evaluate("netvisorpro", {"router_management_installed": True})
     by_hand = b.values["services_by_hand"]
     table = next(t for t in load("netvisorpro").tables if t.id == "related-services")
     assert [r[0] for r in table.rows] == listed
     assert len(by_hand) + len(SERVICES_BAT) + 1 == 35 and set(by_hand) <= set(listed)
+
+
+def test_the_services_named_only_by_display_name_are_looked_up(wine):
+    """L8493-8512: the ※2/※3 NVPRO services without a script line; sc getkeyname gives their service names."""
+    b = evaluate("netvisorpro", {})
+    folder = wine.lay_out({f.path: f.content for f in b.files})
+    step = next(s for s in b.steps if s.id == "services-by-hand")
+    calls = wine.run_in(folder / "commands", Path(step.artifact).name).calls
+    listed = [ln.split(" ※")[0] for ln in GUIDE_LINES[8492:8512]]
+    scripted = {"NVPRO CommControl Service", "NVPRO Log Service", "NVPRO TopologyManager Base Service",
+                "NVPRO TopologyManager Service"}                          # L8495, L8499, L8509, L8510 (+ Watch, L8513)
+    assert calls == [f"SC getkeyname {n}" for n in listed if n not in scripted]
+    assert len(calls) == 16
 
 
 @pytest.mark.parametrize("standby", [False, True])
@@ -303,11 +315,11 @@ def test_fresh_steps_in_order():
     """§2.2.3 in order: install, services, work directory (① ② ③ ④), sync registry, scripts, reboot."""
     shared = [s.id for s in evaluate("netvisorpro", {}).steps]
     assert shared == ["install-active", "clear-db-active", "move-group-standby", "install-standby", "detach-standby",
-                      "move-group-active", "services", "move-workdir", "acl", "delete-workdir-standby", "registry", "sync-registry",
+                      "move-group-active", "services", "services-by-hand", "move-workdir", "acl", "delete-workdir-standby", "registry", "sync-registry",
                       "scripts", "reboot"]
     mirror = [s.id for s in evaluate("netvisorpro", {"disk_type": "mirror", "webaccess": True}).steps]
     assert mirror == ["install-active", "detach-active", "move-group-standby", "install-standby", "detach-standby",
-                      "move-group-active", "local-groups", "services", "move-workdir", "acl",
+                      "move-group-active", "local-groups", "services", "services-by-hand", "move-workdir", "acl",
                       "delete-workdir-standby", "registry", "sync-registry", "scripts", "reboot"]
 
 
