@@ -398,3 +398,21 @@ def test_audit_finds_the_samples_slips():
     assert any(r == "goto-missing-label" for r, _, _ in at)
     assert any(r == "branch-mismatch" for r, _, _ in at)             # START loads what FAILOVER (highest) does not
     assert has_errors(findings)
+
+
+@pytest.mark.parametrize("server_os,path", [
+    ("Windows Server 2003", "「管理ツール」→「サービス」"),                                    # L8464
+    ("Windows XP Professional", "「コントロールパネル」→「パフォーマンスとメンテナンス」→「管理ツール」→「サービス」"),  # L8469
+    ("Windows 2000 Server", "「コントロールパネル」→「管理ツール」→「サービス」"),             # L8474
+])
+def test_services_gui_path_follows_the_os(server_os, path):
+    step = next(s for s in evaluate("netvisorpro", {"server_os": server_os}).steps if s.id == "services")
+    assert step.gui[0] == path
+    assert step.gui[1].endswith("「スタートアップの種類」→「手動」")                              # L8465
+
+
+def test_cautions_name_the_virtual_ip_and_the_licences():
+    b = evaluate("netvisorpro", {"virtual_ip": "10.1.2.3", "nodes": ["N1", "N2"]})
+    text = " ".join(str(w) for w in b.warnings)
+    assert "10.1.2.3" in text                                       # L8668, L8672: virtual IP or FIP, never physical
+    assert "needs 2 licences" in text                               # L8437-8439
