@@ -170,7 +170,7 @@ class Script(_Strict):
     start: list[Action]
     stop: list[Action] = [Action(kill="all")]
     first: list[str] = []         # service keys that start first (and so stop last) in any failover group
-    after: list[str] = []         # products whose lines must come before this product's in a group
+    after: list[str] = []         # products whose lines must come before this product's in a group ("*": all others)
     armload_options: Cited | None = None   # ARMLOAD switches of every load (a service's options override)
     net_yes: Cited | None = None
     stop_wrap: list[Wrap] = []

@@ -345,7 +345,7 @@ class _Checker:
                     self.fault(key, f"{where} names a service the product does not declare (services: {sorted(keys)})")
             known = set(knowledge_files()) | {f.stem for f in self.path.parent.glob("*.yaml")}
             for other in p.script.after:
-                if other not in known:
+                if other not in known and other != "*":
                     self.fault(other, "script.after names a product that no knowledge file defines")
         errata = {e.id for e in p.errata}
         for lit in p.cited():
