@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
-
 from facts import compose, evaluate, write_bundle  # noqa: E402
-from ppguide.errors import ParameterError  # noqa: E402
 from wine import EVENT_BRANCHES, session, wine  # noqa: E402,F401
+
+from ppguide.errors import ParameterError  # noqa: E402
 
 MESSAGES = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "messages.yaml").read_text("utf-8"))
 MSG_DISK = MESSAGES["messages"]["disk"]["ja"]

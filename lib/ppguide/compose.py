@@ -25,13 +25,9 @@ from .errors import ParameterError, PpguideError, Problem
 from .evaluate import _encode, artifact_files, checklist_md, evaluate, prepare
 from .evaluate import sources as source_of
 from .inputs import InputError, check_keys
-from .knowledge import load
+from .knowledge import AFTER_ALL, load
 from .params import check
 from .scripts import GroupScript, apply_hooks, body_block, head_block, wraps_for
-
-
-#: In `script.after`: the product's lines come after those of every other product of the group.
-LAST = "*"
 
 
 class GroupConflict(PpguideError):
@@ -74,7 +70,7 @@ def _order(ids: list[str]) -> list[str]:
     scripts = {i: load(i).script for i in ids}
     # "*": after every product of the group that does not say "*" itself (BOM switches its monitors on once
     # the applications run and off before they stop, whichever products those are)
-    last = {i for i, s in scripts.items() if s and LAST in s.after}
+    last = {i for i, s in scripts.items() if s and AFTER_ALL in s.after}
     after = {i: [a for a in ([x for x in ids if x not in last] if i in last else []) + (s.after if s else [])
                  if a in ids and a != i] for i, s in scripts.items()}
     done: set[str] = set()

@@ -142,6 +142,10 @@ class Action(_Strict):
         return next(k for k in ACTION_KINDS if getattr(self, k) is not None)
 
 
+#: In `Script.after`: the product's lines come after those of every other product of the group (compose).
+AFTER_ALL = "*"
+
+
 class Commands(_Strict):
     """The commands a script's actions call, as the guide writes them. Unset ones come from
     data/script-commands.yaml (the engine's defaults, each cited there)."""
