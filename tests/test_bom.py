@@ -131,6 +131,7 @@ def test_steps_and_places():
         ("detached-disk-handling", "config", "each_node"),     # L7536-7552
         ("scripts", "script-edit", "cluster_manager"),         # L7558-7594
         ("restart-group", "group-start", "cluster_manager"),
+        ("standby-off", "config", "standby"),                  # L7544, L7552: off where the disk is detached
         ("after-crash", "check", "standby"),                   # L7598
     ]
     handling = next(s for s in b.steps if s.id == "detached-disk-handling")
