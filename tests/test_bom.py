@@ -241,3 +241,19 @@ def test_wine_registry_round_trip(wine):
     wine.reg_delete_tree(r"HKEY_LOCAL_MACHINE\SOFTWARE\SAY Technologies,Inc.")
     wine.import_reg(evaluate("bom", {}).file("bom-perfkeyclose.reg").content)
     assert wine.reg_query(SETTING) == {"PerfKeyClose": ("REG_DWORD", "0x1")}
+
+
+# -- the guide's example facts of this branch's three products (data/guide-examples.yaml) ----------
+
+@pytest.mark.parametrize("pid", ["printmanager", "bom", "performance-management"])
+def test_guide_example_facts_stand_on_their_lines(pid):
+    from ppguide.cited import stands_on
+    from ppguide.examples import guide_example, guide_example_cites
+    guide = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_68f8a06b3ca39699.txt"
+    lines = guide.read_text(encoding="utf-8").split("\n")
+    cites = guide_example_cites(pid)
+    assert cites
+    for name, n in cites.items():
+        value = guide_example(pid)[name]
+        for v in value if isinstance(value, list) else [value]:
+            assert stands_on(str(v), lines[n - 1]), (pid, name, v, n)
