@@ -29,6 +29,9 @@ SAMPLES = {
     "deliverymanager-agent-start": ("deliverymanager", "start", 3228, 3256),
     "deliverymanager-stop": ("deliverymanager", "stop", 3262, 3284),
     "deliverymanager-agent-stop": ("deliverymanager", "stop", 3288, 3310),
+    # BOM's samples break off (<中略>, <後略>); L7759, the FAILOVER switch-off, stands outside the code blocks
+    "bom-start": ("bom", "start", 7604, 7687),
+    "bom-stop": ("bom", "stop", 7695, 7766),
 }
 
 
