@@ -314,8 +314,10 @@ def test_zip_holds_what_ppguide_run_writes(pid, page, base_url, tmp_path):
     assert got == expected
     assert "checklist.md" in got and "manifest.json" in got
     notebook = page.locator(f'a[download="{pid}.ipynb"]')
-    nb = json.loads(page.request.get(notebook.evaluate("a => a.href")).body())
-    assert any("parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
+    raw = page.request.get(notebook.evaluate("a => a.href")).body()
+    nb = json.loads(raw)
+    assert any("parameters" in c["metadata"].get("tags", []) for c in nb["cells"])    # papermill can run it again
+    assert str(ROOT).encode() not in raw and b"/tmp/" not in raw                        # no path of the build machine
 
 
 def test_navigation_titles_are_short_and_distinct(page, base_url):
