@@ -36,12 +36,11 @@ site: setup
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
 
 # View the built site at http://127.0.0.1:8000/ (PORT=8080 make serve for another port; the site is built first
-# when build/site does not exist yet). Ctrl-C stops it.
+# when build/site does not exist yet). Missing pages get the site's 404 page, as on a web server. Ctrl-C stops it.
 PORT ?= 8000
 serve:
 	@[ -f build/site/index.html ] || $(MAKE) site
-	@echo "ppguide site: http://127.0.0.1:$(PORT)/"
-	python3 -m http.server --bind 127.0.0.1 --directory build/site $(PORT)
+	$(BIN)/python -m ppguide.site_serve build/site --port $(PORT)
 
 test: setup-test
 	$(BIN)/ruff check lib

@@ -8,7 +8,6 @@ address answers 404 with the site's 404.html, as static hosts do.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -17,7 +16,6 @@ import subprocess
 import sys
 import threading
 import urllib.request
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ import yaml
 
 from ppguide.knowledge import ROOT, load, product_ids
 from ppguide.site import GENERATED, build_docs, example_parameters, execute_product
+from ppguide.site_serve import make_server
 
 SUBPATH = "/ppguide"
 
@@ -64,39 +63,13 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def base_url(built):
     _, site = built
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = make_server(site, port=0, path=SUBPATH, quiet=True)      # what `make serve` runs
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}{SUBPATH}"
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """The site under SUBPATH; anything else, or a missing file, is answered 404 with the site's 404.html."""
-
-    def log_message(self, *args):
-        pass
-
-    def translate_path(self, path):
-        path = path.split("?", 1)[0].split("#", 1)[0]
-        if path != SUBPATH and not path.startswith(SUBPATH + "/"):
-            return str(Path(self.directory) / "no such file")
-        return super().translate_path(path[len(SUBPATH):] or "/")
-
-    def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
 
 @pytest.fixture(scope="module")

@@ -560,6 +560,11 @@ def audit_rules_page(products: list[Product]) -> str:
     return "\n".join(md)
 
 
+def _section_key(p: Product) -> tuple[int, ...]:
+    """Guide order: §1.2 before §1.10."""
+    return tuple(int(n) if n.isdigit() else 0 for n in p.section.split("."))
+
+
 def products_index(products: list[Product]) -> str:
     md = ["# Products / 製品",
           "",
@@ -573,7 +578,7 @@ def products_index(products: list[Product]) -> str:
     md += table(["product", "full title", "guide lines", "bundle", "reference"],
                 [[f"[{text(p.nav_title)}]({p.id}.md)", text(p.title), f"{p.lines[0]}-{p.lines[1]}",
                   f"[{p.id}-bundle.zip]({p.id}/{p.id}-bundle.zip)", f"[{p.id}](../reference/{p.id}.md)"]
-                 for p in products])
+                 for p in sorted(products, key=_section_key)])
     return "\n".join(md)
 
 
