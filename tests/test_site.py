@@ -323,3 +323,11 @@ def test_text_font_stack_covers_windows_and_linux_cjk(page, base_url):
     family = page.locator("body").evaluate("b => getComputedStyle(b).fontFamily")
     for font in ("Meiryo", "Yu Gothic", "Noto Sans CJK JP", "IPAexGothic"):
         assert font in family, family
+
+
+def test_the_zip_is_the_same_bytes_when_made_again(built, tmp_path):
+    from ppguide.site import bundle_zip
+    docs, _ = built
+    folder = docs / "products" / "servermanager"
+    again = bundle_zip(folder / "bundle", tmp_path / "again.zip")
+    assert again.read_bytes() == (folder / "servermanager-bundle.zip").read_bytes()
