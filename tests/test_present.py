@@ -98,3 +98,11 @@ def test_jupyter_file_links_open_the_written_files(executed_snmp):
     for href, attrs in links:
         assert "download" not in attrs
         assert href.startswith("out/ac-snmp/") and (tmp / href).is_file(), href
+
+
+def test_an_absolute_output_dir_below_the_notebook_is_linked_relatively(tmp_path, monkeypatch):
+    from ppguide.notebook import _link_base
+    monkeypatch.chdir(tmp_path)
+    assert _link_base(str(tmp_path / "out" / "sm")) == "out/sm"
+    assert _link_base("out/sm") == "out/sm"
+    assert _link_base("/elsewhere/sm") == "/elsewhere/sm"

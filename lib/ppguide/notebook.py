@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -65,10 +66,23 @@ def parameters_table(bundle: Bundle) -> present.Html:
     return present.Html(present.facts(bundle))
 
 
+def _link_base(base: str) -> str:
+    """Links in Jupyter resolve against the notebook's folder (the kernel's working directory): an absolute
+    output_dir below it is linked relatively; one elsewhere stays as it is (Jupyter cannot serve it)."""
+    if base and os.path.isabs(base):
+        try:
+            rel = os.path.relpath(base)
+        except ValueError:              # Windows: another drive
+            return base
+        if not rel.startswith(".."):
+            return Path(rel).as_posix()
+    return base
+
+
 @_needs_bundle
 def checklist_table(bundle: Bundle, base: str = "") -> present.Html:
     """Every step in the order to work it, with the place each is done at and links to its files."""
-    return present.Html(present.checklist(bundle, base))
+    return present.Html(present.checklist(bundle, _link_base(base)))
 
 
 @_needs_bundle
@@ -124,7 +138,7 @@ def show_files(bundle: Bundle, download_base: str = "") -> None:
     for f in bundle.files:
         if f.role == "checklist":
             continue
-        display(HTML(f'<p>{present.link(download_base, f.path, download=False)} '
+        display(HTML(f'<p>{present.link(_link_base(download_base), f.path, download=False)} '
                      f'<small>({html.escape(f.role)}, {html.escape(f.place)}, {html.escape(f.encoding)}, '
                      f'sha256 {f.sha256[:12]}…)</small></p>'))
         if f.encoding != "binary":
