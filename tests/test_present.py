@@ -106,3 +106,11 @@ def test_an_absolute_output_dir_below_the_notebook_is_linked_relatively(tmp_path
     assert _link_base(str(tmp_path / "out" / "sm")) == "out/sm"
     assert _link_base("out/sm") == "out/sm"
     assert _link_base("/elsewhere/sm") == "/elsewhere/sm"
+
+
+def test_checklist_md_has_a_tick_box_per_step():
+    """The bundle's checklist.md prints with an empty box before every step, in the steps' order."""
+    from ppguide.evaluate import evaluate
+    bundle = evaluate("servermanager", example_parameters(["servermanager"])["servermanager"])
+    rows = [r for r in bundle.file("checklist.md").text().split("\n") if r.startswith("| [ ] |")]
+    assert [r.split("|")[2].strip() for r in rows] == [str(s.n) for s in bundle.steps]
