@@ -295,6 +295,9 @@ class Table(_Strict):
 class Product(_Strict):
     id: str
     title: str
+    # The product's name in the site's navigation and tables: short and distinct from every other product's
+    # ("AC + SNMP/AMC (§1.7)"). Unset: the title with the section, which is long for many products.
+    short_title: str = ""
     section: str
     lines: tuple[int, int]
     summary: Text
@@ -315,6 +318,11 @@ class Product(_Strict):
     artifacts: list[Artifact] = []
     tables: list[Table] = []
     errata: list[Erratum] = []
+
+    @property
+    def nav_title(self) -> str:
+        """short_title, or the title with its guide section when the product sets none."""
+        return self.short_title or f"{self.title} (§{self.section})"
 
     def param(self, name: str) -> Param:
         return next(p for p in self.parameters if p.name == name)
