@@ -148,7 +148,8 @@ def product_page(product: Product, bundle: Bundle) -> str:
           f"[Whole bundle (zip)]({here}{zip_name}){{ download=\"{zip_name}\" .md-button .md-button--primary }}",
           f"[checklist.md]({here}{DOWNLOAD_BASE}/checklist.md){{ download=\"checklist.md\" .md-button }}",
           f"[manifest.json]({here}{DOWNLOAD_BASE}/manifest.json){{ download=\"manifest.json\" .md-button }}",
-          f"[Executed notebook (open in Jupyter)]({here}{pid}.ipynb){{ download=\"{pid}.ipynb\" .md-button }}", "",
+          f"[Executed notebook (open in Jupyter)]({here}{pid}.ipynb){{ download=\"{pid}.ipynb\" .md-button }}",
+          f"[The notebook as a page]({here}{pid}.ipynb){{ .md-button }}", "",
           "</div>", "",
           "Everything on this page was made for the example cluster below. For your own cluster, give your facts to "
           f"the notebook (`notebooks/{pid}.ipynb`, or the executed one above) or run "
