@@ -241,3 +241,38 @@ def test_sid_type(value, ok):
         with pytest.raises(ParameterError) as e:
             params.check("sid", "netiq_sid", value)
         assert "netiq_sid" in str(e.value) and "0x" in str(e.value)
+
+
+@pytest.mark.parametrize("value,ok", [
+    ("SID1", True),                 # the guide's Oracle SID, @L6887
+    ("ORCL8DB1", True),             # 8 characters, the DB_NAME limit
+    ("ORCL8DB12", False),
+    ("1SID", False),
+    ("SID-1", False),
+    ("SID 1", False),
+])
+def test_oracle_sid_type(value, ok):
+    from ppguide import params
+    if ok:
+        assert params.check("oracle_sid", "oracle_sid", value) == value
+    else:
+        with pytest.raises(ParameterError) as e:
+            params.check("oracle_sid", "oracle_sid", value)
+        assert "oracle_sid" in str(e.value) and "Oracle" in str(e.value)
+
+
+@pytest.mark.parametrize("value,ok", [
+    ("OracleTNSListener80", True),  # the guide's listener service, @L6886
+    ("MSSQL$SQL1", True),
+    ("Oracle Listener", False),     # net start would need quotes; a key name has no spaces
+    ("80", False),
+    ("a" * 81, False),
+])
+def test_service_type(value, ok):
+    from ppguide import params
+    if ok:
+        assert params.check("service", "oracle_listener", value) == value
+    else:
+        with pytest.raises(ParameterError) as e:
+            params.check("service", "oracle_listener", value)
+        assert "oracle_listener" in str(e.value) and "service" in str(e.value)

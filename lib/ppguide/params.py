@@ -216,6 +216,23 @@ def _sid(v: str) -> str:
     return v
 
 
+def _oracle_sid(v: str) -> str:
+    # Oracle's SID (instance name) also names the service OracleService<SID> and the script files of the
+    # group's start.bat (startup<SID>.sql): a letter, then letters or digits, 8 at most (the DB_NAME limit).
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,7}", v):
+        raise _Reject("an Oracle SID: a letter, then letters or digits, 1-8 characters in all",
+                      "Oracle の SID: 英字で始まる英数字 1～8 文字")
+    return v
+
+
+def _service(v: str) -> str:
+    # A service's key name as net start and sc config take it unquoted (OracleTNSListener80): no spaces.
+    if not (1 <= len(v) <= 80 and re.fullmatch(r"[A-Za-z0-9_.$-]+", v)) or v.isdigit() or v.upper() in RESERVED:
+        raise _Reject("a Windows service (key) name: 1-80 letters, digits, _ . $ or -, no spaces, not digits only",
+                      "Windows のサービス名 (キー名): 英数字・_ . $ - の 1～80 文字 (空白不可、数字のみ不可)")
+    return v
+
+
 def _split_list(v: Any) -> Any:
     """A list given as text: "[A, B]" (papermill -p, the notebook) is read as YAML, "A,B" is split at commas."""
     if isinstance(v, str):
@@ -303,6 +320,8 @@ SCALARS: dict[str, tuple[Any, str, str, str]] = {
     "netmask": (_checked(_netmask), "str", "a subnet mask", "サブネットマスク"),
     "version": (_checked(_version), "str", "a version number", "バージョン番号"),
     "sid": (_checked(_sid), "str", "a SQL Server login SID (0x + 32 hex digits)", "SQL Server ログインの SID (0x + 16 進 32 桁)"),
+    "oracle_sid": (_checked(_oracle_sid), "str", "an Oracle SID", "Oracle の SID"),
+    "service": (_checked(_service), "str", "a Windows service name", "Windows のサービス名"),
     "bool": (Annotated[bool, BeforeValidator(_bool)], "bool", "true or false", "true または false"),
     "int": (Annotated[int, BeforeValidator(_whole_number)], "int", "a whole number", "整数"),
 }
