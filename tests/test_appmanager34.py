@@ -17,10 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
-
-from ppguide.errors import ParameterError  # noqa: E402
 from facts import compose, evaluate, write_bundle  # noqa: E402
 from wine import EVENT_BRANCHES, STANDINS, full_key, session, wine  # noqa: E402,F401
+
+from ppguide.errors import ParameterError  # noqa: E402
 
 MESSAGES = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "messages.yaml").read_text("utf-8"))
 MSG_DISK = MESSAGES["messages"]["disk"]["ja"]
@@ -91,6 +91,15 @@ def test_oracle_sid_is_set_before_each_svrmgr30_line():
         assert len(tool) == 2                                                          # START and FAILOVER
         for i in tool:
             assert lines[i - 1] == "Set ORACLE_SID=SID1" and lines[i].endswith(sql)
+
+
+def test_odd_but_valid_oracle_names_arrive_as_one_argument(wine):
+    b = evaluate("appmanager34", dict(ORACLE, oracle_sid="Q9", oracle_listener="Ora$Lsnr.v-8_x",
+                                      oracle_sql_dir="Z:\\ora-8_$x\\sql.d"))
+    calls = wine.run_bat(b.file("start.bat").content, {"ARMS_EVENT": "FAILOVER"})
+    assert calls == ["NET start OracleServiceQ9", "NET start Ora$Lsnr.v-8_x",
+                     "SVRMGR30 command=@Z:\\ora-8_$x\\sql.d\\startupQ9.sql", "ARMSLEEP 30",
+                     "NET start NetIQccm", "NET start NetIQmc"]
 
 
 def test_scripts_are_cp932_crlf_and_never_hold_the_guides_broken_forms():
@@ -186,7 +195,9 @@ def test_init_file_copied_to_the_same_folder_of_the_local_disk(version, path):
     ({"mode": "agent_cluster", "oracle_sql_dir": None}, "oracle_sql_dir"),
     ({"mode": "agent_jobs", "oracle_sid": "SID-1"}, "oracle_sid"),
     ({"mode": "agent_cluster", "oracle_listener": "Oracle Listener"}, "oracle_listener"),
-    ({"scenario": "update", "mode": "agent_jobs"}, "mode"),                  # L7148: the shared-disk repository
+    ({"scenario": "update", "mode": "agent_jobs"}, "mode"),
+    (dict(ORACLE, oracle_sql_dir="Z:\\Oracle 8"), "oracle_sql_dir"),     # SvrMgr30 command=@ is one word (L6888)
+    (dict(ORACLE, oracle_sql_dir="Z:\\Ora,8"), "oracle_sql_dir"),                  # L7148: the shared-disk repository
     ({"nodes": ["NODE1"]}, "nodes"),
 ])
 def test_bad_facts_are_refused_and_nothing_is_written(tmp_path, given, param):

@@ -14,11 +14,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
+from facts import evaluate, write_bundle  # noqa: E402
+from wine import session, wine  # noqa: E402,F401
 
 from ppguide.errors import ParameterError  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
-from facts import evaluate, write_bundle  # noqa: E402
-from wine import session, wine  # noqa: E402,F401
 
 NETIQ_SID = "0xD3E867055C472F448D051684D579EC3D"   # L7319
 PROBE_SID = "0x02AF52BCCEDC434E8164142C145A7DD8"   # L7330
