@@ -244,3 +244,27 @@ def test_composes_with_servermanager_in_one_group(wine):
     # stop.bat walks the blocks in reverse: AppManager's lines first, ESM Base Service last.
     assert stop[:5] == SQL_STOP and stop[-1] == "ARMKILL id_Base"
     assert {"NetIQms", "Nvbase"} <= set(g.file("services.bat").content.decode("cp932").split())
+
+
+def test_init_file_copy_under_wine(wine):
+    """L7128-7133: the init file on the Oracle group's shared disk goes to the same folder of the local disk
+    where Oracle itself is installed. The shared disk is a Wine drive Q: of its own."""
+    import shutil
+    shared = wine.root / "shared-q"
+    letter = wine.prefix / "dosdevices" / "q:"
+    if not letter.exists():
+        shared.mkdir(exist_ok=True)
+        letter.symlink_to(shared)
+    local = wine.prefix / "drive_c" / "orant" / "Database"
+    for p in (shared / "orant", local):
+        shutil.rmtree(p, ignore_errors=True)
+    (shared / "orant" / "Database").mkdir(parents=True)
+    (shared / "orant" / "Database" / "initSID1.ora").write_bytes(b"timed_statistics = true\r\n")
+    local.mkdir(parents=True)                        # Oracle's own folder on the local disk exists already
+    b = evaluate("appmanager34", dict(ORACLE, switch_drive="Q:", oracle_sql_dir="Q:\\Oracle8",
+                                      repository_dir="Q:\\NetIQ", data_device_dir="Q:\\D", log_device_dir="Q:\\D"))
+    step = next(s for s in b.steps if s.id == "init-file")
+    assert step.place == "each_node"
+    folder = wine.lay_out({f.path: f.content for f in b.files})
+    r = wine.run_in(folder / "commands", Path(step.artifact).name)
+    assert (local / "initSID1.ora").read_bytes() == b"timed_statistics = true\r\n", r.stdout
