@@ -114,7 +114,7 @@ def test_scripts_are_cp932_crlf_and_never_hold_the_guides_broken_forms():
 
 
 def test_no_script_in_the_modes_without_one():
-    for mode in ("management_server", "agent_jobs"):                                  # L6773, L6793
+    for mode in ("server_only", "agent"):                                  # L6773, L6793
         paths = {f.path for f in evaluate("appmanager34", {"mode": mode}).files}
         assert not paths & {"start.bat", "stop.bat", "services.bat"}
 
@@ -130,8 +130,8 @@ def test_services_bat_under_wine(wine):
 
 def test_sid_sql_files():
     b = evaluate("appmanager34", {"netiq_sid": "0x00112233445566778899AABBCCDDEEFF"})
-    read = b.file("read-sid.sql").content
-    login = b.file("netiq-login.sql").content
+    read = b.file("active-read-sids.sql").content
+    login = b.file("standby-logins.sql").content
     for raw in (read, login):
         assert raw.count(b"\n") == raw.count(b"\r\n") and raw.endswith(b"\r\n")
         assert raw.decode("cp932").startswith("-- ")
@@ -139,21 +139,21 @@ def test_sid_sql_files():
     assert read.decode("cp932").split("\r\n")[1] == "select sid from master.dbo.syslogins where name='netiq'"
     assert login.decode("cp932").split("\r\n")[1] == \
         "sp_addlogin 'netiq', 'netiq', default, default, 0x00112233445566778899AABBCCDDEEFF"
-    assert b.file("read-sid.sql").place == "active" and b.file("netiq-login.sql").place == "standby"
-    assert b.file("netiq-login.sql").role == "sql" and b.file("netiq-login.sql").encoding == "cp932"
+    assert b.file("active-read-sids.sql").place == "active" and b.file("standby-logins.sql").place == "standby"
+    assert b.file("standby-logins.sql").role == "sql" and b.file("standby-logins.sql").encoding == "cp932"
 
 
 def test_sid_steps_come_between_the_two_repository_installs():
     steps = [s.id for s in evaluate("appmanager34", {}).steps]
     # L6410: after the active install, before the standby's; L6420: the group moves in between; L6437:
     # the management server only after the repository on both nodes.
-    order = ["repository-active", "read-sid", "move-to-standby", "netiq-login", "repository-standby",
+    order = ["repository-active", "read-sids", "move-to-standby", "standby-logins", "repository-standby",
              "management-server", "services", "scripts"]
     assert [s for s in steps if s in order] == order
 
 
 def test_ks_jobs_match_table_1_12_7():
-    b = evaluate("appmanager34", {"mode": "agent_jobs", "nodes": ["SRV1", "SRV2"], "extra_services": ["OracleAgent80"]})
+    b = evaluate("appmanager34", {"mode": "agent", "nodes": ["SRV1", "SRV2"], "extra_services": ["OracleAgent80"]})
     rows = list(csv.DictReader(io.StringIO(b.file("ks-jobs.csv").content.decode("utf-8-sig"))))
     got = [(r["job"], r["machines"], r["parameter"], r["value"]) for r in rows]
     both, standby = "SRV1 SRV2", "SRV2"                                                  # L6797, L6799
@@ -179,7 +179,7 @@ def test_ks_jobs_match_table_1_12_7():
 ])
 def test_init_file_copied_to_the_same_folder_of_the_local_disk(version, path):
     b = evaluate("appmanager34", dict(ORACLE, oracle_version=version, oracle_local_drive="D:"))
-    step = next(s for s in b.steps if s.id == "init-file")
+    step = next(s for s in b.steps if s.id == "oracle-init-copy")
     body = b.file(step.artifact).content.decode("cp932") if step.artifact else ""
     assert f'copy /Y "Z:{path}" "D:{path}"' in body                                      # L7128
 
@@ -190,12 +190,12 @@ def test_init_file_copied_to_the_same_folder_of_the_local_disk(version, path):
     ({"netiq_sid": "D3E867055C472F448D051684D579EC3D"}, "netiq_sid"),          # no 0x: sp_addlogin reads a name
     ({"repository_dir": "C:\\NetIQ"}, "repository_dir"),                      # L6388: on the shared disk
     ({"log_device_dir": "C:\\MSSQL7\\Data"}, "log_device_dir"),              # L6401
-    ({"local_dir": "Y:\\NetIQ"}, "local_dir"),                                # L6448: the local disk
+    ({"install_dir": "Y:\\NetIQ"}, "install_dir"),                                # L6448: the local disk
     ({"server_os": "Windows Server 2003"}, "server_os"),                      # L6315-6318
     ({"mode": "agent_cluster", "oracle_sql_dir": None}, "oracle_sql_dir"),
-    ({"mode": "agent_jobs", "oracle_sid": "SID-1"}, "oracle_sid"),
+    ({"mode": "agent", "oracle_sid": "SID 1"}, "oracle_sid"),
     ({"mode": "agent_cluster", "oracle_listener": "Oracle Listener"}, "oracle_listener"),
-    ({"scenario": "update", "mode": "agent_jobs"}, "mode"),
+    ({"scenario": "update", "mode": "agent"}, "mode"),
     (dict(ORACLE, oracle_sql_dir="Z:\\Oracle 8"), "oracle_sql_dir"),     # SvrMgr30 command=@ is one word (L6888)
     (dict(ORACLE, oracle_sql_dir="Z:\\Ora,8"), "oracle_sql_dir"),                  # L7148: the shared-disk repository
     ({"nodes": ["NODE1"]}, "nodes"),
@@ -263,7 +263,7 @@ def test_init_file_copy_under_wine(wine):
     local.mkdir(parents=True)                        # Oracle's own folder on the local disk exists already
     b = evaluate("appmanager34", dict(ORACLE, switch_drive="Q:", oracle_sql_dir="Q:\\Oracle8",
                                       repository_dir="Q:\\NetIQ", data_device_dir="Q:\\D", log_device_dir="Q:\\D"))
-    step = next(s for s in b.steps if s.id == "init-file")
+    step = next(s for s in b.steps if s.id == "oracle-init-copy")
     assert step.place == "each_node"
     folder = wine.lay_out({f.path: f.content for f in b.files})
     r = wine.run_in(folder / "commands", Path(step.artifact).name)

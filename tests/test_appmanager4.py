@@ -32,7 +32,7 @@ def lines(raw: bytes) -> list[str]:
 def test_no_scripts_and_no_services_in_any_mode():
     # L7372: no start type change and no script; L7378: the management server's group keeps default scripts.
     assert load("appmanager4").script is None
-    for mode in ("repository", "management_server", "agent_jobs"):
+    for mode in ("repository", "server_only", "agent"):
         paths = {f.path for f in evaluate("appmanager4", {"mode": mode}).files}
         assert not paths & {"start.bat", "stop.bat", "services.bat"}
 
@@ -40,18 +40,18 @@ def test_no_scripts_and_no_services_in_any_mode():
 def test_sid_sql_files_align_netiq_and_probe():
     b = evaluate("appmanager4", {})
     # L7300 and L7308 on the active node; L7318-7319 and L7329-7330 (one statement each) on the standby.
-    assert lines(b.file("read-sids.sql").content)[1:] == [
+    assert lines(b.file("active-read-sids.sql").content)[1:] == [
         "select sid from master.dbo.syslogins where name='netiq'",
         "select sid from master.dbo.syslogins where name='probe'"]
-    assert lines(b.file("logins.sql").content)[1:] == [
+    assert lines(b.file("standby-logins.sql").content)[1:] == [
         f"sp_addlogin 'netiq', 'netiq', default, default, {NETIQ_SID}",
         f"sp_addlogin 'probe', 'probe', default, default, {PROBE_SID}"]
-    assert b.file("read-sids.sql").place == "active" and b.file("logins.sql").place == "standby"
+    assert b.file("active-read-sids.sql").place == "active" and b.file("standby-logins.sql").place == "standby"
 
 
 def test_the_sids_given_are_the_ones_written():
     b = evaluate("appmanager4", {"netiq_sid": "0x" + "AB" * 16, "probe_sid": "0x" + "0f" * 16})
-    text = b.file("logins.sql").content.decode("cp932")
+    text = b.file("standby-logins.sql").content.decode("cp932")
     assert text.count("0x" + "AB" * 16) == 1 and text.count("0x" + "0f" * 16) == 1
 
 
@@ -59,8 +59,8 @@ def test_step_order_of_the_repository_procedure():
     steps = [s.id for s in evaluate("appmanager4", {}).steps]
     # L7295: SIDs after the active install, before the standby's; L7313 the move between; L7338 SP1 after the
     # repository and again after the other modules; L7342 management server after the repository.
-    assert steps == ["sql-clustered", "repository-active", "read-sids", "move-to-standby", "logins",
-                     "repository-standby", "sp1-repository", "management-server", "sp1-modules", "agents-ip"]
+    assert steps == ["sql-clustered", "repository-active", "read-sids", "move-to-standby", "standby-logins",
+                     "repository-standby", "sp1-repository", "management-server", "sp1-modules", "agents-address"]
 
 
 @pytest.mark.parametrize("version", ["4.0", "4.1", "4.2", "4.3"])      # L7201-7204
@@ -80,9 +80,9 @@ def test_sql_server_name_of_the_repository_install(choice, active, standby):
 
 
 def test_ks_job_matches_table_1_13_7():
-    b = evaluate("appmanager4", {"mode": "agent_jobs", "oracle_sid": "ORA1"})
+    b = evaluate("appmanager4", {"mode": "agent", "oracle_sid": "ORA1"})
     rows = [(r["job"], r["machines"], r["parameter"], r["value"])
-            for r in csv.DictReader(io.StringIO(b.file("ks-jobs.csv").content.decode("utf-8-sig")))]
+            for r in csv.DictReader(io.StringIO(b.file("resdependency.csv").content.decode("utf-8-sig")))]
     both = "NODE1 NODE2"                                                              # L7398: both nodes
     assert rows == [
         ("Amadmin_SetResDependency", both, "Knowledge Script/ジョブの分類", "*"),         # L7404
@@ -97,9 +97,9 @@ def test_ks_job_matches_table_1_13_7():
 
 
 def test_init_file_of_oracle_8_1_5():
-    b = evaluate("appmanager4", {"mode": "agent_jobs", "oracle_version": "8.1.5", "switch_drive": "Z:",
+    b = evaluate("appmanager4", {"mode": "agent", "oracle_version": "8.1.5", "switch_drive": "Z:",
                                  "repository_dir": "Z:\\NetIQ", "data_device_dir": "Z:\\D", "log_device_dir": "Z:\\D"})
-    step = next(s for s in b.steps if s.id == "init-file")
+    step = next(s for s in b.steps if s.id == "oracle-init-copy")
     body = b.file(step.artifact).content.decode("cp932")
     p = "\\oracle\\admin\\ora8i\\pfile\\init.ora"                                         # L7424-7426
     assert f'copy /Y "Z:{p}" "C:{p}"' in body
@@ -113,7 +113,7 @@ def test_init_file_of_oracle_8_1_5():
     ({"repository_dir": "C:\\Program Files\\NetIQ"}, "repository_dir"),    # L7266
     ({"server_os": "Windows Server 2003"}, "server_os"),                   # L7188-7196
     ({"mode": "agent_cluster"}, "mode"),                                   # 4.x switches jobs only (L7392)
-    ({"mode": "agent_jobs", "oracle_sid": None}, "oracle_sid"),
+    ({"mode": "agent", "oracle_sid": None}, "oracle_sid"),
 ])
 def test_bad_facts_are_refused_and_nothing_is_written(tmp_path, given, param):
     out = tmp_path / "out"

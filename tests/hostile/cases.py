@@ -52,7 +52,7 @@ WIN_FORBIDDEN = set('<>:"/\\|?*')
 SAMPLES = {"str": "vhost", "netbios": "SERVER1", "drive": "X:", "winpath": "C:\\ESM", "dirname": "DMSG",
            "ipv4": "192.168.10.5", "netmask": "255.255.255.0", "version": "4.16", "groupname": "esmgroup",
            "hostname": "vhost", "account": "Administrators",
-           "sid": "0xD3E867055C472F448D051684D579EC3D", "oracle_sid": "SID1", "service": "OracleTNSListener80"}
+           "sid": "0xD3E867055C472F448D051684D579EC3D", "service": "OracleServiceSID1"}
 
 
 @dataclass
@@ -307,21 +307,15 @@ def sid_values() -> list[tuple[str, Any, str, Any]]:
             ("sql-after", good + ";drop login netiq"), ("number", 12345)]]
 
 
-def oracle_sid_values() -> list[tuple[str, Any, str, Any]]:
-    # The guide's sample SID1 (@L6887); a SID is also part of a service name and of .sql file names.
-    return [("guide-sample", "SID1", "accept", "SID1"), ("eight", "ORCL8DB1", "accept", "ORCL8DB1")] + [
-        (label, v, "refuse", None) for label, v in [
-            ("nine", "ORCL8DB12"), ("digit-first", "1SID"), ("hyphen", "SID-1"), ("space", "SID 1"), ("empty", ""),
-            ("dot", "SID.1"), ("backslash", "SID\\1"), ("equals", "SID=1"), ("number", 1234)]]
-
-
 def service_values() -> list[tuple[str, Any, str, Any]]:
-    # The guide's listener service (@L6886): a key name, given to net start and sc config unquoted.
-    return [("guide-sample", "OracleTNSListener80", "accept", "OracleTNSListener80"),
-            ("dollar", "MSSQL$SQL1", "accept", "MSSQL$SQL1")] + [
+    # AppManager 5.0's example services (@L9727) and a named instance's SQL Server service.
+    return [("guide-sample", "OracleServiceSID1", "accept", "OracleServiceSID1"),
+            ("dollar", "MSSQL$NVPRO", "accept", "MSSQL$NVPRO"), ("dotted", "Oracle.Agent_1", "accept", "Oracle.Agent_1")] + [
         (label, v, "refuse", None) for label, v in [
-            ("space", "Oracle Listener"), ("empty", ""), ("digits-only", "80"), ("device", "NUL"),
-            ("slash", "a/b"), ("backslash", "a\\b"), ("equals", "a=b"), ("comma", "a,b"), ("over-long", "a" * 81)]]
+            ("space", "Oracle Service"), ("comma", "OracleServiceSID1,OracleTNSListener80"), ("apostrophe", "it's"),
+            ("leading-hyphen", "-x"), ("leading-dot", ".x"), ("backslash", "a\\b"), ("slash", "a/b"),
+            ("japanese", "サービス"), ("semicolon", "a;b"), ("equals", "a=b"), ("paren", "a(b"), ("empty", ""),
+            ("device", "NUL"), ("over-long", "s" * 257), ("number", 12345)]]
 
 
 def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, Any]]:
@@ -349,8 +343,6 @@ def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, A
         return version_values()
     if t == "sid":
         return sid_values()
-    if t == "oracle_sid":
-        return oracle_sid_values()
     if t == "service":
         return service_values()
     return str_values(str(base))        # a text type this corpus does not know yet: hostile text, either way
@@ -358,7 +350,7 @@ def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, A
 
 NON_TEXT = {"bool", "int", "choice", "records"}
 TEXT_TYPES = {"str", "netbios", "drive", "winpath", "dirname", "ipv4", "netmask", "version", "groupname",
-              "hostname", "account", "sid", "oracle_sid", "service"}
+              "hostname", "account", "sid", "service"}
 
 
 def is_text(t: str) -> bool:
