@@ -135,3 +135,16 @@ def test_installpath_reg_round_trip_for_sp1(wine, under_software):
     assert wine.reg_query(key)["InstallPath"] == ("REG_SZ", "c:\\Program Files\\NetIQ")
     wine.reg_delete_tree(key)
     assert {"sp1-procedure", "netiq-key"} <= {e.id for e in b.errata}
+
+
+def test_joins_a_group_without_adding_script_lines():
+    """4.x adds nothing to the SQL Server group's scripts (L7372): composed with ServerManager, the group's
+    start.bat is ServerManager's alone and the SQL files travel in appmanager4's folder."""
+    from facts import compose, evaluate as one
+    g = compose({"failover_group": "SQLGROUP", "parameters": {"switch_drive": "Y:"},
+                 "products": [{"id": "servermanager"}, {"id": "appmanager4"}]})
+    sm = one("servermanager", {"failover_group": "SQLGROUP", "switch_drive": "Y:"})
+    body = [ln for ln in g.file("start.bat").content.decode("cp932").split("\r\n") if ln.startswith("ARMLOAD")]
+    assert body == [ln for ln in sm.file("start.bat").content.decode("cp932").split("\r\n") if ln.startswith("ARMLOAD")]
+    paths = {f.path for f in g.files}
+    assert {"appmanager4/active-read-sids.sql", "appmanager4/standby-logins.sql"} <= paths
