@@ -140,7 +140,8 @@ def test_installpath_reg_round_trip_for_sp1(wine, under_software):
 def test_joins_a_group_without_adding_script_lines():
     """4.x adds nothing to the SQL Server group's scripts (L7372): composed with ServerManager, the group's
     start.bat is ServerManager's alone and the SQL files travel in appmanager4's folder."""
-    from facts import compose, evaluate as one
+    from facts import compose
+    from facts import evaluate as one
     g = compose({"failover_group": "SQLGROUP", "parameters": {"switch_drive": "Y:"},
                  "products": [{"id": "servermanager"}, {"id": "appmanager4"}]})
     sm = one("servermanager", {"failover_group": "SQLGROUP", "switch_drive": "Y:"})
