@@ -142,6 +142,10 @@ class Action(_Strict):
         return next(k for k in ACTION_KINDS if getattr(self, k) is not None)
 
 
+#: In `Script.after`: the product's lines come after those of every other product of the group (compose).
+AFTER_ALL = "*"
+
+
 class Commands(_Strict):
     """The commands a script's actions call, as the guide writes them. Unset ones come from
     data/script-commands.yaml (the engine's defaults, each cited there)."""
@@ -170,7 +174,7 @@ class Script(_Strict):
     start: list[Action]
     stop: list[Action] = [Action(kill="all")]
     first: list[str] = []         # service keys that start first (and so stop last) in any failover group
-    after: list[str] = []         # products whose lines must come before this product's in a group
+    after: list[str] = []         # products whose lines must come before this product's in a group ("*": all others)
     armload_options: Cited | None = None   # ARMLOAD switches of every load (a service's options override)
     net_yes: Cited | None = None
     stop_wrap: list[Wrap] = []
