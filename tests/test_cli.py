@@ -247,3 +247,11 @@ def test_notebook_engine_prints_no_kernel_noise(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "ppguide.cli", "run", "servermanager", "-f", str(facts_file(tmp_path)),
                            "-o", str(tmp_path / "nb"), "--engine", "notebook", "-q"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout == "" and proc.stderr == "", proc.stderr
+
+
+def test_an_empty_p_value_is_empty_text_not_null():
+    """-p NAME= gives the text '' (refused or accepted by the parameter's type), never null, which would read as
+    "not given" for a parameter without default (AppManager's oracle_sid) and so slip past its type."""
+    from ppguide import inputs
+    assert inputs.assignment("oracle_sid=") == ("oracle_sid", "")
+    assert inputs.assignment("nodes=[A, B]") == ("nodes", ["A", "B"])

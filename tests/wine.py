@@ -40,7 +40,9 @@ FIXTURES = HERE / "fixtures" / "procedures"
 # These are the ones written in templates and run blocks (services.bat, command files, JMSS's stop mode):
 FIXED_STANDINS = ("ARMBCAST", "ARMLOADC", "ARMWSSET", "NET", "SC", "CACLS", "OSQL",
                   # JMSS (guide §1.3): JLook's stop mode, the two-way jstop.
-                  "JMSSLKSV", "JSTOP")
+                  "JMSSLKSV", "JSTOP",
+                  # AppManager 3.4 (guide §1.12.7): Oracle8's Server Manager in the Oracle group's run lines.
+                  "SVRMGR30")
 
 
 def script_programs() -> list[str]:

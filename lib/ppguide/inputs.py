@@ -178,7 +178,7 @@ def assignment(pair: str) -> tuple[str, Any]:
         raise InputError(f"-p {pair}", "write NAME=VALUE", "NAME=VALUE の形で指定してください")
     name, value = pair.split("=", 1)
     name = name.strip()
-    if value[:1] in "[{":
+    if value.startswith(("[", "{")):        # (value[:1] in "[{" also held for "": NAME= became null, "not given")
         return name, parse_yaml(value, f"-p {name}")
     return name, value
 
