@@ -148,7 +148,9 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
 
     _stable_ids(nb)
-    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+    from .execute import KERNEL_ARGS
+
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True, extra_arguments=KERNEL_ARGS,
                    resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
