@@ -14,10 +14,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
-from facts import evaluate, write_bundle  # noqa: E402
+from facts import evaluate, facts, write_bundle  # noqa: E402
 from wine import session, wine  # noqa: E402,F401
 
 from ppguide.errors import ParameterError  # noqa: E402
+from ppguide import evaluate as engine  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
 
 NETIQ_SID = "0xD3E867055C472F448D051684D579EC3D"   # L7319
@@ -149,3 +150,16 @@ def test_joins_a_group_without_adding_script_lines():
     assert body == [ln for ln in sm.file("start.bat").content.decode("cp932").split("\r\n") if ln.startswith("ARMLOAD")]
     paths = {f.path for f in g.files}
     assert {"appmanager4/active-read-sids.sql", "appmanager4/standby-logins.sql"} <= paths
+
+
+@pytest.mark.parametrize("mode,needs", [("repository", True), ("server_only", False), ("agent", False)])
+def test_sids_are_required_only_in_repository_mode(mode, needs):
+    # Only the repository's install aligns the logins' SIDs (L7293-7333).
+    extra = {"oracle_sid": "ORA1"} if mode == "agent" else {}
+    given = {k: v for k, v in facts("appmanager4", {"mode": mode, **extra}).items() if k not in ("netiq_sid", "probe_sid")}
+    if needs:
+        with pytest.raises(ParameterError) as e:
+            engine.evaluate("appmanager4", given)
+        assert {"netiq_sid", "probe_sid"} <= set(e.value.parameters)
+    else:
+        engine.evaluate("appmanager4", given)

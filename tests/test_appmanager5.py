@@ -352,3 +352,18 @@ def test_same_facts_same_bytes():
     a = engine.evaluate(PID, facts(PID, {"mode": "agent"}))
     b = engine.evaluate(PID, facts(PID, {"mode": "agent"}))
     assert a.manifest_bytes() == b.manifest_bytes()
+
+
+@pytest.mark.parametrize("mode,needs", [("full", True), ("manager", True), ("server_only", False), ("agent", False)])
+def test_repository_facts_are_required_only_where_the_repository_is_built(mode, needs):
+    # The SIDs and device folders serve the repository install and the standby's logins (L9459, L9481-9517):
+    # the modes that build it need them; the others take none of them and must not be held up.
+    given = {k: v for k, v in facts("appmanager5", {"mode": mode}).items()
+             if k not in ("netiq_sid", "probe_sid", "data_device_dir", "log_device_dir")}
+    if needs:
+        with pytest.raises(ParameterError) as e:
+            engine.evaluate("appmanager5", given)
+        assert {"netiq_sid", "probe_sid", "data_device_dir", "log_device_dir"} <= set(e.value.parameters)
+    else:
+        paths = {f.path for f in engine.evaluate("appmanager5", given).files}
+        assert "standby-logins.sql" not in paths
