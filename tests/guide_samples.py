@@ -29,6 +29,8 @@ SAMPLES = {
     "deliverymanager-agent-start": ("deliverymanager", "start", 3228, 3256),
     "deliverymanager-stop": ("deliverymanager", "stop", 3262, 3284),
     "deliverymanager-agent-stop": ("deliverymanager", "stop", 3288, 3310),
+    "clientmanager-start": ("clientmanager", "start", 5988, 6118),
+    "clientmanager-stop": ("clientmanager", "stop", 6122, 6231),
 }
 
 

@@ -430,3 +430,28 @@ def test_wine_group_with_servermanager(wine):
     assert calls[i:i + len(cm)] == cm
     stop = wine.run_bat(g.file("stop.bat").content, {"ARMS_EVENT": "FAILOVER"})
     assert stop[-1] == "ARMKILL id_Base" and "ARMNSDEL esmprocm" in stop
+
+
+# -- ppguide audit on the guide's own samples ---------------------------------------------------------------
+
+def test_audit_of_the_guides_sample_finds_each_erratum():
+    """The sample scripts cut from the guide (tests/fixtures/guide-samples): the audit reports the missing label
+    (L6147, L6189), Armsdel (L6152) and the ESMPROC folder (L6025, L6078), and ppguide's own scripts pass."""
+    from guide_samples import SAMPLES, fixture_path
+    from ppguide.audit import audit, has_errors
+
+    found = audit([("clientmanager", {})], fixture_path("clientmanager-start"), fixture_path("clientmanager-stop"))
+    first = {"start": SAMPLES["clientmanager-start"][2], "stop": SAMPLES["clientmanager-stop"][2]}
+    at = {(f.rule, f.erratum, first["start" if "start-L" in f.file else "stop"] + f.line - 1) for f in found if f.line}
+    assert {("goto-missing-label", None, 6147), ("goto-missing-label", None, 6189), ("erratum", "armsdel", 6152),
+            ("erratum", "esmproc-folder", 6025), ("erratum", "esmproc-folder", 6078)} <= at
+    assert has_errors(found)
+
+
+def test_audit_of_own_scripts_is_clean(tmp_path):
+    from ppguide.audit import audit
+
+    b = evaluate("clientmanager")
+    (tmp_path / "start.bat").write_bytes(b.file("start.bat").content)
+    (tmp_path / "stop.bat").write_bytes(b.file("stop.bat").content)
+    assert audit([("clientmanager", {})], tmp_path / "start.bat", tmp_path / "stop.bat") == []
