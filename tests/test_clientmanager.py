@@ -232,8 +232,8 @@ def test_uninstall_with_a_node_that_cannot():
                                    "nodes_without_uninstall": ["N2"]})
     rounds = [s.title_en for s in b.steps if s.id == "cm-uninstall"]
     assert rounds == ["On N1: uninstall the CM manager", "On N3: uninstall the CM manager"]
-    assert b.steps[-1].id == "delete-shared-folder"
-    assert f'rmdir /S /Q "{CM_DIR}"' in text(b, b.steps[-1].artifact)
+    assert [s.id for s in b.steps[-2:]] == ["delete-shared-folder", "delete-group"]   # while the partition is held
+    assert f'rmdir /S /Q "{CM_DIR}"' in text(b, b.steps[-2].artifact)
 
 
 # -- errata ----------------------------------------------------------------------------------------------
@@ -455,3 +455,18 @@ def test_audit_of_own_scripts_is_clean(tmp_path):
     (tmp_path / "start.bat").write_bytes(b.file("start.bat").content)
     (tmp_path / "stop.bat").write_bytes(b.file("stop.bat").content)
     assert audit([("clientmanager", {})], tmp_path / "start.bat", tmp_path / "stop.bat") == []
+
+
+def test_wine_cleanup_removes_the_shared_folder_once(wine):
+    """L6293: the shared part left by a node that could not uninstall is deleted; a second run does nothing."""
+    folder = wine.new_dir()
+    shared = folder / "cm" / "esmprocm"
+    (shared / "bin").mkdir(parents=True)
+    (shared / "bin" / "splaunch.exe").write_bytes(b"x")
+    b = evaluate("clientmanager", {"scenario": "uninstall", "switch_drive": "C:",
+                                   "cm_switch_dir": wine.windows_path(shared), "nodes_without_uninstall": ["SERVER2"]})
+    step = next(s for s in b.steps if s.id == "delete-shared-folder")
+    (folder / "cleanup.bat").write_bytes(b.file(step.artifact).content)
+    assert wine.run_in(folder, "cleanup.bat").returncode == 0 and not shared.exists()
+    assert (folder / "cm").exists()                       # only the manager's folder goes
+    assert wine.run_in(folder, "cleanup.bat").returncode == 0
