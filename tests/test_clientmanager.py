@@ -301,8 +301,13 @@ def test_folder_on_another_drive_is_explained_in_both_languages():
     with pytest.raises(ParameterError) as exc:
         evaluate("clientmanager", {"cm_switch_dir": r"D:\esmprocm"})
     p = exc.value.problems[0]
-    assert "switch partition W:" in p.en() and "切替パーティション W:" in p.ja()
-    assert "parameter 'cm_switch_dir+switch_drive'" in p.en() and "D:" in p.en()
+    given = "{'cm_switch_dir': 'D:\\\\esmprocm', 'switch_drive': 'W:'}"
+    assert p.en() == (f"parameter 'cm_switch_dir+switch_drive': given {given}; expected a folder on the switch "
+                      "partition W: (for example W:\\Program Files\\esmpro\\esmprocm): the manager's shared part, the "
+                      "esmprocm share and splaunch must be on the drive that moves with the group (guide lines 5925, 5937, 5982)")
+    assert p.ja() == (f"パラメータ 'cm_switch_dir+switch_drive': 指定値 {given}、期待される値: 切替パーティション W: 上の"
+                      "フォルダ (例: W:\\Program Files\\esmpro\\esmprocm)。マネージャの共用部分・共有 esmprocm・splaunch は"
+                      "グループと共に移動するドライブに置く必要があります (ガイド 5925, 5937, 5982 行)")
 
 
 def test_versions_that_fit_the_os_pass():
@@ -470,3 +475,14 @@ def test_wine_cleanup_removes_the_shared_folder_once(wine):
     assert wine.run_in(folder, "cleanup.bat").returncode == 0 and not shared.exists()
     assert (folder / "cm").exists()                       # only the manager's folder goes
     assert wine.run_in(folder, "cleanup.bat").returncode == 0
+
+
+def test_warnings_per_scenario():
+    """§1.11.5 cautions for a running manager in fresh; the CM GUI note (L6295) only when uninstalling."""
+    fresh = {w.id for w in evaluate("clientmanager").warnings}
+    assert {"manager-only", "same-on-every-node", "settings-stop-group", "start-type", "gui-on-active-only",
+            "gui-blocks-manual-move", "dataviewer-wait", "alerts-may-be-lost", "no-parent-manager"} == fresh
+    assert {w.id for w in evaluate("clientmanager", {"scenario": "uninstall"}).warnings} == \
+        {"settings-stop-group", "gui-not-alone"}
+    wait = next(w for w in evaluate("clientmanager").warnings if w.id == "dataviewer-wait")
+    assert "300 s" in wait.en and "300 秒" in wait.ja                    # L6276: 5 minutes
