@@ -31,6 +31,8 @@ SAMPLES = {
     "deliverymanager-agent-stop": ("deliverymanager", "stop", 3288, 3310),
     "clientmanager-start": ("clientmanager", "start", 5988, 6118),
     "clientmanager-stop": ("clientmanager", "stop", 6122, 6231),
+    "netvisorpro-start": ("netvisorpro", "start", 8689, 9051),
+    "netvisorpro-stop": ("netvisorpro", "stop", 9055, 9345),
 }
 
 

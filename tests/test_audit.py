@@ -30,6 +30,7 @@ SAMPLE_PAIRS = [
     ("deliverymanager", {"dm_agent": "false"}, "deliverymanager-start", "deliverymanager-stop"),
     ("deliverymanager", {"dm_manager": "false"}, "deliverymanager-agent-start", "deliverymanager-agent-stop"),
     ("clientmanager", {}, "clientmanager-start", "clientmanager-stop"),
+    ("netvisorpro", {}, "netvisorpro-start", "netvisorpro-stop"),
 ]
 
 

@@ -301,7 +301,7 @@ def test_folder_on_another_drive_is_explained_in_both_languages():
     with pytest.raises(ParameterError) as exc:
         evaluate("clientmanager", {"cm_switch_dir": r"D:\esmprocm"})
     p = exc.value.problems[0]
-    given = "{'cm_switch_dir': 'D:\\\\esmprocm', 'switch_drive': 'W:'}"
+    given = "{cm_switch_dir: 'D:\\esmprocm', switch_drive: 'W:'}"          # as typed (errors.as_typed)
     assert p.en() == (f"parameter 'cm_switch_dir+switch_drive': given {given}; expected a folder on the switch "
                       "partition W: (for example W:\\Program Files\\esmpro\\esmprocm): the manager's shared part, the "
                       "esmprocm share and splaunch must be on the drive that moves with the group (guide lines 5925, 5937, 5982)")
