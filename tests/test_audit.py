@@ -29,6 +29,7 @@ SAMPLE_PAIRS = [
     ("filetransfer", {}, "filetransfer-start", "filetransfer-stop"),
     ("deliverymanager", {"dm_agent": "false"}, "deliverymanager-start", "deliverymanager-stop"),
     ("deliverymanager", {"dm_manager": "false"}, "deliverymanager-agent-start", "deliverymanager-agent-stop"),
+    ("clientmanager", {}, "clientmanager-start", "clientmanager-stop"),
     ("netvisorpro", {}, "netvisorpro-start", "netvisorpro-stop"),
     ("bom", {}, "bom-start", "bom-stop"),
 ]
@@ -79,13 +80,18 @@ def _audit_sample(pid, given, start, stop):
 @pytest.mark.parametrize("pid,given,start,stop", SAMPLE_PAIRS, ids=[p[3] for p in SAMPLE_PAIRS])
 def test_guide_samples_yield_the_recorded_errata_at_their_lines(pid, given, start, stop):
     findings = _audit_sample(pid, given, start, stop)
-    found = {}
+    found, others = {}, {}
     for f in findings:
         if f.rule in ERRATUM_RULES:
-            assert f.product == pid, f"{f.erratum} of {f.product} found in {pid}'s sample at {f.line}"
-            found[(f.erratum, guide_line(sample_of(f.file), f))] = f.rule
+            line = guide_line(sample_of(f.file), f)
+            if f.product == pid:
+                found[(f.erratum, line)] = f.rule
+            else:
+                others[line] = f"{f.erratum} of {f.product}"
     expected = (_recorded(pid, start) if start else {}) | _recorded(pid, stop)
     assert found == expected
+    # Another product's erratum may match only where this product records the same slip (ARMBICAST: JMSS, CM).
+    assert {n: w for n, w in others.items() if n not in {line for _, line in expected}} == {}
 
 
 def test_servermanager_sample_findings():

@@ -323,3 +323,37 @@ def test_shared_values_and_artifacts_come_from_the_fragments(tmp_path):
     data = raw()
     data["artifacts"].append({"use": "timeline.svg"})
     one_fault(write(tmp_path / "b", data), "timeline.svg", "not among the shared artifacts")
+
+
+@pytest.mark.parametrize("change,what", [
+    (lambda steps: steps[0].update(loop="round"), "has no for_each"),
+    (lambda steps: (steps[0].update(loop="round", for_each="nodes"), steps[2].update(loop="round", for_each="nodes")),
+     "do not stand together"),
+    (lambda steps: (steps[0].update(loop="round", for_each="nodes"), steps[1].update(loop="round", for_each="ups")),
+     "repeats over"),
+])
+def test_step_loop_faults(tmp_path, change, what):
+    """Steps of one loop repeat together per entry: they must be adjacent and share their list."""
+    data = raw()
+    data["parameters"].append({"name": "ups", "type": "list[str]", "default": ["a"], "help": {"en": "x", "ja": "x"}})
+    change(data["steps"])
+    one_fault(write(tmp_path, data), "round", what)
+
+
+def test_a_step_loop_repeats_its_steps_together(tmp_path, monkeypatch):
+    """Two steps of one loop over three nodes give a, b, a, b, a, b (not a, a, a, b, b, b)."""
+    data = raw()
+    first, second = data["steps"][1], data["steps"][2]        # install-active, services-active
+    for s in (first, second):
+        s.update(loop="round", for_each="nodes", scenarios=["fresh"])
+        s["title"] = {"en": s["id"] + " {{ item }}", "ja": "{{ item }}"}
+    data["steps"] = [first, second]
+    write(tmp_path, data)
+    monkeypatch.setenv(knowledge.SEARCH_VARIABLE, str(tmp_path))
+    knowledge.clear_cache()
+    try:
+        given = dict(guide_example("servermanager"), nodes=["A", "B", "C"])
+        b = evaluate.evaluate("servermanager", given)
+        assert [s.title_en for s in b.steps] == [f"{s['id']} {n}" for n in "ABC" for s in (first, second)]
+    finally:
+        knowledge.clear_cache()

@@ -98,12 +98,30 @@ register(Kind("registry-restore", _reg(True), source="registry"))
 
 # -- services: one services.bat for the group --------------------------------------------------------
 
-def _services_body(names: list[str]) -> str:
-    return "\n".join(f"sc config {cmd_arg(s)} start= demand" for s in names)
+def _service_manual(svc) -> str:
+    """The line(s) that set one service to manual. sc config takes a service's key name only. A service whose
+    knowledge gives its display name as its name (the guide names no other: ClientManager's ESMPRO/CM Manager)
+    is first looked up with sc getkeyname, which answers `[SC] GetServiceKeyName SUCCESS  Name = KEY`: the key
+    is what follows `=` less its one leading space. A node without such a service says so instead of setting another."""
+    name = str(svc.name)
+    if name != str(svc.display):
+        return f"sc config {cmd_arg(name)} start= demand"
+    return "\n".join([
+        "set PPG_KEY=",
+        f'for /f "tokens=1,* delims==" %%A in (\'sc getkeyname "{name}" ^| find "="\') do set "PPG_KEY=%%B"',
+        'if defined PPG_KEY set "PPG_KEY=%PPG_KEY:~1%"',
+        f'if defined PPG_KEY (sc config "%PPG_KEY%" start= demand) else echo No service is shown as "{name}" '
+        "on this node: set its start type to manual by hand.",
+    ])
+
+
+def _services_body(entries: list[str]) -> str:
+    return "\n".join(entries)
 
 
 def _manual_services(product, art, ctx) -> list[str]:
-    return [s.name for s in ctx["services"] if s.manual]
+    """One entry per service to set to manual: its line(s) of services.bat (compose unites them by text)."""
+    return [_service_manual(s) for s in ctx["services"] if s.manual]
 
 
 def _services(product, art, ctx, src) -> bytes:

@@ -461,17 +461,28 @@ def kill_order(a: Audit):
                                    (*RULES['kill-order'].guide_lines, *_script_cite(e)), e.product.id)
 
 
+def _wrap_services(e: Expected) -> set[str]:
+    """The services the product stops before its ARMKILLs and starts after them (script.stop_wrap), casefolded.
+    Other net lines of a stop path are the product's own lines (ClientManager's net stop of CMURELAY, L6159)."""
+    script = e.ctx.get("script")
+    return {w.display.casefold() for w in script.wraps} if script is not None else set()
+
+
+def _is_wrap(e: Expected, role: str, p, c: Cmd) -> bool:
+    return role == "stop" and bool(p.kills) and c.kind == "net" and _svc(c) in _wrap_services(e)
+
+
 def _needed(e: Expected, role: str) -> dict[str, list[tuple[str, Cmd]]]:
-    """event -> (normalised command, line) the product's emitted script runs there, besides ARMLOAD/ARMKILL/NET."""
+    """event -> (normalised command, line) the product's emitted script runs there, besides ARMLOAD/ARMKILL and
+    the NET stop/start around the kills (net-wrap's)."""
     script = e.start if role == "start" else e.stop
     out: dict[str, list[tuple[str, Cmd]]] = {}
     if script is None:
         return out
     for p in paths(script):
-        wraps_kills = role == "stop" and bool(p.kills)      # then its net lines are net-wrap's
         for c in p.cmds:
             needed = (c.kind == "other" and program((c.command or " ").split()[0]) != "armbcast") or \
-                (c.kind == "net" and not wraps_kills)
+                (c.kind == "net" and not _is_wrap(e, role, p, c))
             if needed:
                 key = norm_command(c)
                 if key not in [k for k, _ in out.get(p.event, [])]:
@@ -520,7 +531,7 @@ def net_wrap(a: Audit):
             continue
         own = {_wid(c) for c in e.stop.cmds if c.kind == "kill"}
         for p_exp in paths(e.stop):
-            wraps = [c for c in p_exp.cmds if c.kind == "net"] if p_exp.kills else []
+            wraps = [c for c in p_exp.cmds if _is_wrap(e, "stop", p_exp, c)]
             for p in paths(a.stop):
                 if (p.event, p.server) != (p_exp.event, p_exp.server):
                     continue

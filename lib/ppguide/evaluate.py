@@ -55,12 +55,20 @@ def sources(product: Product) -> str:
 def _steps(product: Product, ctx: dict[str, Any]) -> tuple[list[StepOut], list[File]]:
     steps: list[StepOut] = []
     files: list[File] = []
-    for step in product.steps:
-        if not (_in_scenario(step.scenarios, ctx) and expressions.holds(step.when, ctx)):
-            continue
-        for index, item in (enumerate(ctx[step.for_each]) if step.for_each else [(None, None)]):
-            local = dict(ctx, **dict(zip(ARTIFACT_NAMES, (item, index)))) if step.for_each else ctx
-            _step(product, step, local, steps, files)
+    chosen = [s for s in product.steps if _in_scenario(s.scenarios, ctx) and expressions.holds(s.when, ctx)]
+    # Runs of adjacent steps: one step alone, or the steps of one `loop`, repeated together per entry.
+    runs: list[list] = []
+    for step in chosen:
+        if step.loop and runs and runs[-1][0].loop == step.loop:
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    for run in runs:
+        first = run[0]
+        for index, item in (enumerate(ctx[first.for_each]) if first.for_each else [(None, None)]):
+            local = dict(ctx, **dict(zip(ARTIFACT_NAMES, (item, index)))) if first.for_each else ctx
+            for step in run:
+                _step(product, step, local, steps, files)
     return steps, files
 
 

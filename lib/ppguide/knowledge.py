@@ -74,7 +74,9 @@ class Param(_Strict):
 class Service(_Strict):
     key: str
     display: Cited                # display name as the GUI shows it
-    name: Cited                   # service (short) name, what ARMLOAD and sc take; may be a template
+    # service (short) name, what ARMLOAD and sc take; may be a template. Equal to `display` when the guide gives
+    # only the display name: services.bat then asks sc getkeyname for the key name sc config needs.
+    name: Cited
     watch_id: Cited | None = None # may be a template (with for_each: `item`, `index`)
     options: Cited | None = None  # ARMLOAD switches when they differ from the script's armload_options
     args: str | None = None       # what follows the service name on the ARMLOAD line (template)
@@ -223,6 +225,9 @@ class Step(_Strict):
     commands: str | None = None   # jinja2 template of .bat lines for this step
     removes_lines: bool = False   # script-edit: takes ARMLOAD lines out of the group's scripts
     for_each: str | None = None   # a list parameter or value: one step per entry (`item`, `index`)
+    # Adjacent steps with the same `loop` name (and the same for_each) repeat together: all of them for the
+    # first entry, then all of them for the next (a per-node setup round), instead of each step per entry in turn.
+    loop: str | None = None
     cite: list[int]
 
 

@@ -20,7 +20,8 @@
   parameter, a place (data/places.yaml), a registry group, a `for_each` list, a product in `script.after`,
   a file whose name is not its product's id; a default outside its parameter's choices, an error check that
   names no parameter; an artifact kind nobody registered; script.group_parameter naming no parameter;
-  a `for_each` of a service, action or step naming no list.
+  a `for_each` of a service, action or step naming no list;
+- a step `loop` whose steps do not stand together, repeat over different lists or over none.
 """
 from __future__ import annotations
 
@@ -331,6 +332,7 @@ class _Checker:
         for step in p.steps:
             if step.for_each and step.for_each not in lists:
                 self.fault(step.for_each, f"steps[{step.id}].for_each names no parameter, constant or value")
+        self.loops()
         if p.script:
             self.pairs()
             if p.script.group_parameter and p.script.group_parameter not in self.params:
@@ -381,6 +383,23 @@ class _Checker:
                 self.fault(a.source, f"artifacts[{a.path}] restores registry group {a.source}, whose values give no restore")
             if source == "sync" and a.source not in SYNC_SOURCES:
                 self.fault(a.source, f"artifacts[{a.path}] needs source: add or remove")
+
+    def loops(self) -> None:
+        """Steps of one `loop` stand next to each other and repeat over the same list."""
+        seen: dict[str, int] = {}
+        for i, step in enumerate(self.p.steps):
+            if step.loop is None:
+                continue
+            if not step.for_each:
+                self.fault(step.loop, f"steps[{step.id}] is in loop {step.loop!r} but has no for_each to repeat over")
+            if step.loop in seen:
+                before = self.p.steps[i - 1]
+                if before.loop != step.loop:
+                    self.fault(step.loop, f"steps[{step.id}] is in loop {step.loop!r}, whose steps do not stand together")
+                elif before.for_each != step.for_each:
+                    self.fault(step.loop, f"steps[{step.id}] repeats over {step.for_each!r}, the loop {step.loop!r} "
+                               f"over {before.for_each!r}")
+            seen.setdefault(step.loop, i)
 
     def pairs(self) -> None:
         """What start.bat shares or switches on, stop.bat must remove or switch off (by the same name, or all)."""

@@ -17,6 +17,8 @@
  * Exit status: 0; 1 when the environment variable PPG_FAIL is set and the logged line is PPG_FAIL or
  * starts with PPG_FAIL and a space (a test makes one command fail: PPG_FAIL="ARMLOAD id_Base");
  * 2 when PPG_LOG is unset or cannot be opened; 3 when the own name is unknown.
+ * Output: when the environment variable PPG_ECHO is set, its text and CRLF go to standard output after
+ * the call is logged (a test makes `sc getkeyname` answer: PPG_ECHO="[SC] GetServiceKeyName SUCCESS  Name = K").
  *
  * Build: x86_64-w64-mingw32-gcc -municode -O2 -s [-DARG_SEP=0x1f] -o standin.exe standin.c
  * (No shell32: CommandLineToArgvW would load it, about 20 ms more per call under Wine.)
@@ -91,6 +93,17 @@ int wmain(int argc, wchar_t **argv)
     if (!ok) {
         fwprintf(stderr, L"standin: cannot write log %ls\n", log);
         return 2;
+    }
+
+    const wchar_t *echo = _wgetenv(L"PPG_ECHO");
+    if (echo && *echo) {
+        static char said[4096];
+        size_t n = 0;
+        put_utf8(said, sizeof said, &n, echo);
+        said[n++] = '\r';
+        said[n++] = '\n';
+        fwrite(said, 1, n, stdout);
+        fflush(stdout);
     }
 
     const wchar_t *fail = _wgetenv(L"PPG_FAIL");
