@@ -33,7 +33,7 @@ example: setup
 
 site: setup
 	$(BIN)/ppguide docs
-	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir build/site
 
 # View the built site at http://127.0.0.1:8000/ (PORT=8080 make serve for another port; the site is built first
 # when build/site does not exist yet). Missing pages get the site's 404 page, as on a web server. Ctrl-C stops it.

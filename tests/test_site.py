@@ -171,7 +171,7 @@ def test_rebuilding_a_page_gives_the_same_notebook(built):
 # --------------------------------------------------------------------------------------------
 
 # Notebook plumbing and build-machine paths that must never reach a product page.
-PLUMBING = ("from ppguide import", "ppg.", "_known", "output_dir", "download_base", "injected-parameters",
+PLUMBING = ("from ppguide import", "ppg.", "set(globals())", "output_dir", "download_base", "injected-parameters",
             "papermill", "/tmp/", "/work/", str(ROOT))
 
 
@@ -331,3 +331,19 @@ def test_the_zip_is_the_same_bytes_when_made_again(built, tmp_path):
     folder = docs / "products" / "servermanager"
     again = bundle_zip(folder / "bundle", tmp_path / "again.zip")
     assert again.read_bytes() == (folder / "servermanager-bundle.zip").read_bytes()
+
+
+def test_executed_notebook_is_a_page_of_its_own_outside_navigation_and_search(page, base_url, built):
+    """mkdocs-jupyter renders products/<id>/<id>.ipynb (allow_errors: false); the product page links to it, while the
+    navigation and the search index hold the procedure pages only."""
+    _, site = built
+    page.goto(f"{base_url}/products/servermanager/")
+    page.locator("a", has_text="The notebook as a page").first.click()
+    page.wait_for_load_state()
+    assert page.url.rstrip("/").endswith("/products/servermanager/servermanager")
+    assert page.locator(".jp-Cell, .jupyter-wrapper").count() > 0          # rendered as Jupyter shows it
+    assert page.locator(".md-nav--primary a[href*='servermanager/servermanager']").count() == 0
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    located = {d["location"].split("#")[0] for d in index["docs"]}
+    assert "products/servermanager/" in located
+    assert not [loc for loc in located if loc.startswith("products/servermanager/servermanager")]

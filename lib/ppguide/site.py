@@ -148,7 +148,9 @@ def product_page(product: Product, bundle: Bundle) -> str:
           f"[Whole bundle (zip)]({here}{zip_name}){{ download=\"{zip_name}\" .md-button .md-button--primary }}",
           f"[checklist.md]({here}{DOWNLOAD_BASE}/checklist.md){{ download=\"checklist.md\" .md-button }}",
           f"[manifest.json]({here}{DOWNLOAD_BASE}/manifest.json){{ download=\"manifest.json\" .md-button }}",
-          f"[Executed notebook (open in Jupyter)]({here}{pid}.ipynb){{ download=\"{pid}.ipynb\" .md-button }}",
+          # mkdocs-jupyter makes the .ipynb a page (products/<id>/<id>/) and copies the file itself beside it: the
+          # download is a plain link to that copy (relative to this page's URL, products/<id>/).
+          f'<a class="md-button" href="{pid}/{pid}.ipynb" download="{pid}.ipynb">Executed notebook (open in Jupyter)</a>',
           f"[The notebook as a page]({here}{pid}.ipynb){{ .md-button }}", "",
           "</div>", "",
           "Everything on this page was made for the example cluster below. For your own cluster, give your facts to "
