@@ -233,11 +233,16 @@ def test_webaccess_grants_each_nodes_local_group():
     ("fresh", ["install-both", "services-both", "move-workdir", "registry", "sync-registry", "scripts"], ["stop-group"]),
     ("update", ["save-lines-update", "stop-group", "start-group", "update-active", "services-active",
                 "update-standby", "services-standby", "restore-lines"], ["sync-registry", "move-workdir"]),
-    ("uninstall", ["sync-remove", "remove-lines", "uninstall-both"], ["scripts", "sync-registry", "registry"]),
+    ("uninstall", ["sync-remove", "remove-lines", "stop-group-uninstall", "start-group-uninstall", "uninstall-both"],
+     ["scripts", "sync-registry", "registry", "stop-group"]),
 ])
 def test_each_scenario_has_its_own_flow(scenario, present, absent):
     ids = [s.id for s in evaluate("netvisor", {"scenario": scenario}).steps]
     assert set(present) <= set(ids) and not set(absent) & set(ids)
+    assert len(ids) == len(set(ids))
+    # L7975-7993: the synchronised keys go first, then the script lines, then Netvisor itself
+    if scenario == "uninstall":
+        assert ids.index("sync-remove") < ids.index("remove-lines") < ids.index("uninstall-both")
     assert ids[-1] == "reboot"                                              # L7959, L7993
 
 
@@ -290,6 +295,7 @@ def test_errata_apply_to_the_facts():
     ({"esmpro_user_group": 'Nv"Admin'}, "esmpro_user_group"),
     ({"router_management_installed": "maybe"}, "router_management_installed"),
     ({"local_workdir": "Nvwork"}, "local_workdir"),
+    ({"nodes": ["SERVER1"]}, "nodes"),                                          # L7815: active and standby
 ])
 def test_bad_parameters_are_refused_and_nothing_is_written(tmp_path, given, param):
     out = tmp_path / "out"
