@@ -29,6 +29,8 @@ SAMPLES = {
     "deliverymanager-agent-start": ("deliverymanager", "start", 3228, 3256),
     "deliverymanager-stop": ("deliverymanager", "stop", 3262, 3284),
     "deliverymanager-agent-stop": ("deliverymanager", "stop", 3288, 3310),
+    "netvisor-start": ("netvisor", "start", 8029, 8233),
+    "netvisor-stop": ("netvisor", "stop", 8237, 8421),
 }
 
 
