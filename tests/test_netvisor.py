@@ -174,16 +174,53 @@ def test_services_bat_sets_every_related_service_manual(wine):
         assert wine.run_bat(b.file("services.bat").content) == [f"SC config {n} start= demand" for n in names]
 
 
-def test_registry_round_trip(wine):
-    """L7897-7903: WorkDir = the moved folder, AlertPath = the moved folder + \\alert, imported with regedit."""
-    b = evaluate("netvisor", {"switch_drive": "Y:", "workdir_folder": "nvdata"})
+@pytest.mark.parametrize("server_os,header", [("Windows 2000 Server", "Windows Registry Editor Version 5.00"),
+                                              ("Windows NT 4.0 Server", "REGEDIT4")])
+def test_registry_round_trip(wine, server_os, header):
+    """L7897-7903: WorkDir = the moved folder, AlertPath = the moved folder + \\alert, imported with regedit
+    (REGEDIT4 in CP932 for Windows NT 4.0, whose regedit reads no other form)."""
+    b = evaluate("netvisor", {"switch_drive": "Y:", "workdir_folder": "nv data", "server_os": server_os})
     reg = b.file("netvisor.reg").content
-    assert reg.startswith(b"\xff\xfe") and "\r\n" in reg.decode("utf-16")
+    text = reg[2:].decode("utf-16-le") if header != "REGEDIT4" else reg.decode("cp932")
+    assert reg.startswith(b"\xff\xfe") == (header != "REGEDIT4")
+    assert text.split("\r\n")[0] == header and text.endswith("\r\n")
     key = r"HKEY_LOCAL_MACHINE\SOFTWARE\NEC\NVBASE"
     wine.reg_delete_tree(key)
     wine.import_reg(reg)
-    assert wine.reg_query(key) == {"WorkDir": ("REG_SZ", r"Y:\nvdata")}
-    assert wine.reg_query(key + r"\AlertViewer") == {"AlertPath": ("REG_SZ", r"Y:\nvdata\alert")}
+    assert wine.reg_query(key) == {"WorkDir": ("REG_SZ", r"Y:\nv data")}
+    assert wine.reg_query(key + r"\AlertViewer") == {"AlertPath": ("REG_SZ", r"Y:\nv data\alert")}
+
+
+def test_work_folder_moves_under_wine(wine):
+    """L7879-7893: the active node's work folder moves to the switch partition with everything in it and is
+    gone from the local disk; the standby's local copy is deleted; rights are granted as the table says."""
+    import subprocess
+    switch = wine.root / "switch-w-netvisor"
+    switch.mkdir(exist_ok=True)
+    letter = wine.prefix / "dosdevices" / "w:"
+    if not letter.exists():
+        letter.symlink_to(switch)
+    local = wine.prefix / "drive_c" / "ppg" / "Esmpro nv" / "Nvwork"
+    for p in (local.parent, switch / "Nvwork"):
+        subprocess.run(["rm", "-rf", str(p)], check=True)
+    (local / "alert").mkdir(parents=True)
+    (local / "alert" / "a.log").write_bytes(b"alert")
+    (local / "map.dat").write_bytes(b"map")
+    b = evaluate("netvisor", {"switch_drive": "W:", "local_workdir": r"C:\ppg\Esmpro nv\Nvwork",
+                              "esmpro_user_group": "NvAdmin"})
+    steps = {s.id: s for s in b.steps}
+    folder = wine.lay_out({f.path: f.content for f in b.files})
+    r = wine.run_in(folder / "commands", Path(steps["move-workdir"].artifact).name)
+    assert (switch / "Nvwork" / "alert" / "a.log").read_bytes() == b"alert", r.stdout
+    assert (switch / "Nvwork" / "map.dat").read_bytes() == b"map"
+    assert not local.exists()
+    acl = wine.run_in(folder / "commands", Path(steps["acl"].artifact).name).calls
+    assert acl == [r"CACLS W:\Nvwork /T /E /G Administrators:F Everyone:R SYSTEM:F",     # L7884-7887
+                   r"CACLS W:\Nvwork /T /E /G NvAdmin:F"]                                # L7886
+    local.mkdir(parents=True)                        # the standby's own copy (L7893)
+    (local / "map.dat").write_bytes(b"stale")
+    wine.run_in(folder / "commands", Path(steps["delete-workdir"].artifact).name)
+    assert not local.exists() and (switch / "Nvwork" / "map.dat").read_bytes() == b"map"
 
 
 # --- files and values -------------------------------------------------------------------------------
