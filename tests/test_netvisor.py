@@ -60,6 +60,15 @@ STOP_ORDER = ["ESM IPM", "Alert Manager Socket(R) Service", "Dmi Event Watcher",
               "ESM Command Service", "ESM Expert Service", "ESM Logging Service", "ESM Remote Map Service",
               "ESM Rule Service", "ESM Trap Service", "ESM/NV Dns Service", "ESM/NV Trouble Ticket Service",
               "ESM/NV Event Watch Service", "ESM Base Service"]
+# The sample scripts' order (ipm_order: sample): ESM IPM third on start (L8062-8063), sixth on stop (L8282-8283).
+SAMPLE_START = ["ESM Base Service", "ESM Command Service", "ESM IPM", "ESM Logging Service", "ESM Remote Map Service",
+                "ESM Trap Service", "ESM/NV Dns Service", "ESM Alert Service", "Dmi Event Watcher",
+                "Alert Manager Socket(R) Service", "ESM/NV Event Watch Service", "ESM/NV Trouble Ticket Service",
+                "ESM Expert Service", "ESM Rule Service"]                                   # L8057-8091
+SAMPLE_STOP = ["Alert Manager Socket(R) Service", "Dmi Event Watcher", "ESM Alert Service", "ESM Command Service",
+               "ESM Expert Service", "ESM IPM", "ESM Logging Service", "ESM Remote Map Service", "ESM Rule Service",
+               "ESM Trap Service", "ESM/NV Dns Service", "ESM/NV Trouble Ticket Service", "ESM/NV Event Watch Service",
+               "ESM Base Service"]                                                          # L8267-8300
 CHECKED = {"id_Base", "id_Evwd", "id_Trtd"}          # `if ERRORLEVEL 1 goto STOPNE` at L8059, L8084, L8087
 OPTIONS = "/S /M /WAIT 0"                            # L8058
 SLEEP = "ARMSLEEP 5"                                 # L8298, before ESM Base Service stops
@@ -70,7 +79,9 @@ BROKEN = {8355: "id_lpmd", 8063: "id_IPmd", 8169: "Nvwatchd", 8216: "ARMBroadcas
           7984: "Nvbasea"}
 
 GROUP = "nvgroup"
-PARAMS = {"router": {"router_management_installed": True}, "no-router": {"router_management_installed": False}}
+PARAMS = {"router": {"router_management_installed": True}, "no-router": {"router_management_installed": False},
+          "router-sample-order": {"router_management_installed": True, "ipm_order": "sample"},
+          "no-router-sample-order": {"router_management_installed": False, "ipm_order": "sample"}}
 STOP_BRANCHES = {k: v for k, v in EVENT_BRANCHES.items()}      # RECOVER and unset: stop.bat has no such branch
 
 
@@ -80,7 +91,7 @@ def services(params: dict, order: list[str]) -> list[str]:
 
 def guide_start(params: dict) -> list[str]:
     calls = []
-    for s in services(params, START_ORDER):
+    for s in services(params, SAMPLE_START if params.get("ipm_order") == "sample" else START_ORDER):
         wid, name = SERVICE[s]
         calls += [f"ARMLOG {wid}", f"ARMLOAD {wid} {OPTIONS} {name}"]     # ARMLOG before each load (L8057-8058)
     return calls
@@ -88,7 +99,7 @@ def guide_start(params: dict) -> list[str]:
 
 def guide_stop(params: dict) -> list[str]:
     calls = []
-    for s in services(params, STOP_ORDER):
+    for s in services(params, SAMPLE_STOP if params.get("ipm_order") == "sample" else STOP_ORDER):
         wid, _ = SERVICE[s]
         if s == "ESM Base Service":
             calls.append(SLEEP)
@@ -144,7 +155,7 @@ def test_every_watch_id_loaded_is_killed_and_base_is_last(wine, params_id):
     for event in ("start", "failover"):
         loaded = [c.split()[1] for c in r["start.bat", event] if c.startswith("ARMLOAD ")]
         killed = [c.split()[1] for c in r["stop.bat", event] if c.startswith("ARMKILL ")]
-        assert sorted(loaded) == sorted(killed) and len(loaded) == (14 if "no" not in params_id else 13)
+        assert sorted(loaded) == sorted(killed) and len(loaded) == (14 if PARAMS[params_id]["router_management_installed"] else 13)
         assert loaded[0] == killed[-1] == "id_Base"                        # L7924, L7955
         assert r["stop.bat", event][-3:] == [SLEEP, "ARMLOG o id_Base", "ARMKILL id_Base"]   # L8298-8300
 
