@@ -234,6 +234,19 @@ def test_work_folder_moves_under_wine(wine):
     assert not local.exists() and (switch / "Nvwork" / "map.dat").read_bytes() == b"map"
 
 
+def test_registry_step_imports_the_bundles_file_under_wine(wine):
+    """L7894-7904: the step's command file imports netvisor.reg from the bundle and reads WorkDir back."""
+    b = evaluate("netvisor", {"switch_drive": "V:"})
+    key = r"HKEY_LOCAL_MACHINE\SOFTWARE\NEC\NVBASE"
+    wine.reg_delete_tree(key)
+    folder = wine.lay_out({f.path: f.content for f in b.files})
+    step = next(s for s in b.steps if s.id == "registry")
+    r = wine.run_in(folder / "commands", Path(step.artifact).name)
+    assert wine.reg_query(key) == {"WorkDir": ("REG_SZ", r"V:\Nvwork")}, r.stdout
+    assert wine.reg_query(key + r"\AlertViewer") == {"AlertPath": ("REG_SZ", r"V:\Nvwork\alert")}
+    assert r"V:\Nvwork" in r.stdout                         # reg query shows the value it set
+
+
 # --- files and values -------------------------------------------------------------------------------
 
 def text_lines(bundle, path):
