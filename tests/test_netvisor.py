@@ -357,6 +357,7 @@ def test_errata_apply_to_the_facts():
     ({"router_management_installed": "maybe"}, "router_management_installed"),
     ({"local_workdir": "Nvwork"}, "local_workdir"),
     ({"nodes": ["SERVER1"]}, "nodes"),                                          # L7815: active and standby
+    ({"local_workdir": r"x:\Program Files\Esmpro\Nvwork"}, "local_workdir"),   # L7837, L7879: local disk
 ])
 def test_bad_parameters_are_refused_and_nothing_is_written(tmp_path, given, param):
     out = tmp_path / "out"
