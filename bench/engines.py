@@ -16,13 +16,13 @@ import os
 import tempfile
 from pathlib import Path
 
-import papermill
 from measure import empty_notebook, goal, median_seconds
 
 from ppguide import functions
 from ppguide.batch import run_notebook
 from ppguide.evaluate import write_bundle
 from ppguide.examples import guide_example
+from ppguide.execute import execute_notebook
 
 SERVERMANAGER = guide_example("servermanager") | {"virtual_computer_name": "ESMSV01"}
 UPS_PRODUCT = "ac-snmp"          # on the guide's worked example (data/guide-examples.yaml)
@@ -62,8 +62,7 @@ def main() -> None:
         ups = median_seconds(lambda: write_bundle(UPS_PRODUCT, UPS_FACTS, ups_folder()), many)
         ups_drawn = median_seconds(lambda: drawing_every_time(drawn_folder()), args.repeat)
         notebook = median_seconds(lambda: run_notebook("servermanager", SERVERMANAGER, tmp / "notebook"), args.repeat)
-        baseline = median_seconds(lambda: papermill.execute_notebook(
-            str(empty), str(tmp / "out.ipynb"), parameters={"x": 2}, progress_bar=False, cwd=str(tmp)), args.repeat)
+        baseline = median_seconds(lambda: execute_notebook(empty, tmp / "out.ipynb", {"x": 2}, tmp, "bench"), args.repeat)
 
     # Other work on the machine stretches every figure: the load says how much the run had to share.
     print(f"medians of {many} direct and {args.repeat} papermill or drawing runs, one process; "

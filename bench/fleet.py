@@ -23,11 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import papermill
 import psutil
 from measure import empty_notebook, goal, median_seconds
 
 from ppguide.examples import guide_example
+from ppguide.execute import execute_notebook
 from ppguide.inputs import read
 from ppguide.knowledge import DATA, ROOT
 
@@ -77,11 +77,10 @@ def main() -> None:
         tmp = Path(tmp)
         empty = empty_notebook(tmp / "empty.ipynb")
         notebook = ROOT / "notebooks" / "servermanager.ipynb"
-        paper = median_seconds(lambda: papermill.execute_notebook(
-            str(notebook), str(tmp / "sm.ipynb"), parameters=dict(SERVERMANAGER, output_dir=str(tmp / "sm")),
-            progress_bar=False, cwd=str(tmp)), args.repeat)
-        baseline = median_seconds(lambda: papermill.execute_notebook(
-            str(empty), str(tmp / "out.ipynb"), parameters={"x": 2}, progress_bar=False, cwd=str(tmp)), args.repeat)
+        paper = median_seconds(lambda: execute_notebook(notebook, tmp / "sm.ipynb",
+                                                        dict(SERVERMANAGER, output_dir=str(tmp / "sm")), tmp, "bench"),
+                               args.repeat)
+        baseline = median_seconds(lambda: execute_notebook(empty, tmp / "out.ipynb", {"x": 2}, tmp, "bench"), args.repeat)
 
         small = tmp / "fleet.json"
         small.write_text(json.dumps(fleet(args.clusters)), encoding="utf-8")

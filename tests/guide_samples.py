@@ -31,6 +31,8 @@ SAMPLES = {
     "deliverymanager-agent-stop": ("deliverymanager", "stop", 3288, 3310),
     "netvisor-start": ("netvisor", "start", 8029, 8233),
     "netvisor-stop": ("netvisor", "stop", 8237, 8421),
+    "netvisorpro-start": ("netvisorpro", "start", 8689, 9051),
+    "netvisorpro-stop": ("netvisorpro", "stop", 9055, 9345),
 }
 
 

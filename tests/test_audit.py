@@ -29,7 +29,7 @@ SAMPLE_PAIRS = [
     ("filetransfer", {}, "filetransfer-start", "filetransfer-stop"),
     ("deliverymanager", {"dm_agent": "false"}, "deliverymanager-start", "deliverymanager-stop"),
     ("deliverymanager", {"dm_manager": "false"}, "deliverymanager-agent-start", "deliverymanager-agent-stop"),
-    ("netvisor", {"router_management_installed": "true"}, "netvisor-start", "netvisor-stop"),
+    ("netvisorpro", {}, "netvisorpro-start", "netvisorpro-stop"),
 ]
 
 

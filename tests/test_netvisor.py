@@ -378,6 +378,28 @@ def test_router_management_has_no_default(tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def test_audit_finds_netvisors_errata_in_the_guides_samples():
+    """`ppguide audit --product netvisor` on the guide's own sample scripts (L8029-8233, L8237-8421, cut by
+    tests/guide_samples.py) reports Netvisor's recorded slips at exactly their lines; other products' errata
+    that share a form (NetvisorPro's STOPNE label) are theirs to test."""
+    from guide_samples import SAMPLES, fixture_path
+    from ppguide.audit import audit
+    expected = {("ipmd-watch-id", 8282): "erratum",                       # ARMLOG "o id_lpmd"
+                ("ipmd-watch-id", 8354): "erratum", ("ipmd-watch-id", 8355): "erratum",
+                ("armbroadcast", 8216): "erratum", ("armbroadcast", 8221): "erratum",
+                ("armbroadcast", 8199): "erratum-in-comment", ("armbroadcast", 8206): "erratum-in-comment",
+                ("armbicast", 8131): "erratum-in-comment",
+                ("stopne-pause", 8229): "erratum"}
+    findings = audit([("netvisor", {"router_management_installed": "true"})],
+                     fixture_path("netvisor-start"), fixture_path("netvisor-stop"))
+    found = {}
+    for f in findings:
+        if f.product == "netvisor" and f.rule.startswith("erratum"):
+            name = next(n for n in SAMPLES if str(fixture_path(n)) == f.file)
+            found[(f.erratum, SAMPLES[name][2] + f.line - 1)] = f.rule
+    assert found == expected
+
+
 # --- a failover group with ServerManager ----------------------------------------------------------------
 
 def body(text: str, label: str) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ppguide.errors import ParameterError, Problem
+from ppguide.errors import ParameterError, Problem, as_typed
 from facts import evaluate, write_bundle
 from ppguide.knowledge import load
 from facts import validate
@@ -76,8 +76,8 @@ def test_bad_input_is_refused_naming_the_parameter(case):
         if name in case["parameters"] and case["parameters"][name] is None:
             assert "not given" in problem.en() and "指定なし" in problem.ja()
         elif name in case["parameters"]:
-            assert repr(case["parameters"][name]) in problem.en(), problem.en()
-            assert repr(case["parameters"][name]) in problem.ja(), problem.ja()
+            assert as_typed(case["parameters"][name]) in problem.en(), problem.en()
+            assert as_typed(case["parameters"][name]) in problem.ja(), problem.ja()
         assert "expected" in problem.en()
         assert "期待される値" in problem.ja()
         assert problem.en() in err.en and problem.ja() in err.ja
@@ -241,3 +241,33 @@ def test_sid_type(value, ok):
         with pytest.raises(ParameterError) as e:
             params.check("sid", "netiq_sid", value)
         assert "netiq_sid" in str(e.value) and "0x" in str(e.value)
+
+
+@pytest.mark.parametrize("value,shown", [
+    ("S:\\nwork", "'S:\\nwork'"),          # a Windows path keeps its single backslash
+    ("a\nb", "'a<U+000A>b'"),              # what cannot be seen is named
+    ("\u200b", "'<U+200B>'"),
+    ("ESMユーザー", "'ESMユーザー'"),
+    ("4.16", "'4.16'"), (4.16, "4.16"),     # text and number stay apart
+    (True, "true"), (None, "null"), (["A", "B"], "['A', 'B']"), ({"k": 1}, "{k: 1}"),
+])
+def test_values_in_messages_are_shown_as_typed(value, shown):
+    assert as_typed(value) == shown
+
+
+@pytest.mark.parametrize("value,ok", [
+    ("OracleServiceSID1", True),                        # AppManager 5.0's example services, @L9727
+    ("OracleTNSListener80", True),
+    ("MSSQL$NVPRO", True),                              # a named SQL Server instance's service
+    ("Oracle Service", False),                          # a space splits a list of services and a command line
+    ("OracleServiceSID1,OracleTNSListener80", False),   # one name, not a list in one value
+    ("it's", False), ("-x", False), ("NUL", False), ("", False), ("サービス", False),
+])
+def test_service_type(value, ok):
+    from ppguide import params
+    if ok:
+        assert params.check("service", "monitored_services", value) == value
+    else:
+        with pytest.raises(ParameterError) as e:
+            params.check("service", "monitored_services", value)
+        assert "monitored_services" in str(e.value) and "サービス名" in str(e.value)

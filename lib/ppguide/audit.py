@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import PpguideError
+from .errors import PpguideError, as_typed
 from .inputs import InputError, decode
 
 MAX_BYTES = 1 << 20       # a cluster script or registry export larger than this is not one
@@ -362,7 +362,7 @@ def parse_reg(text: str, where: str) -> list[RegValue]:
             else:
                 continue
         except (ValueError, UnicodeDecodeError):
-            raise InputError(where, f"line {n}: a value regedit cannot read: {lines[n - 1].strip()[:80]!r}",
+            raise InputError(where, f"line {n}: a value regedit cannot read: {as_typed(lines[n - 1].strip()[:80])}",
                              f"{n} 行: regedit が読めない値です") from None
         out.append(value)
     return out

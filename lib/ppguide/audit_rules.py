@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .audit import SERVERS, Audit, Cmd, Expected, Finding, RegValue, Script, Walk, paths, program, reg_index
+from .errors import as_typed
 from .knowledge import Erratum, Product
 
 
@@ -147,8 +148,8 @@ def _erratum_hits(a: Audit) -> Iterator[tuple[Script, Cmd, Product, Erratum, str
 def _erratum_message(product, e, form: str, in_comment: bool) -> tuple[str, str]:
     where_en = "A comment holds" if in_comment else "This line holds"
     where_ja = "コメントに" if in_comment else "この行に"
-    en = f"{where_en} the guide's form {form!r} ({product.id} erratum {e.id}); ppguide writes: {e.emits}. {e.why.en}"
-    ja = f"{where_ja}ガイドの記述 {form!r} があります ({product.id} 正誤 {e.id})。ppguide の記述: {e.emits}。{e.why.ja}"
+    en = f"{where_en} the guide's form {as_typed(form)} ({product.id} erratum {e.id}); ppguide writes: {e.emits}. {e.why.en}"
+    ja = f"{where_ja}ガイドの記述 {as_typed(form)} があります ({product.id} 正誤 {e.id})。ppguide の記述: {e.emits}。{e.why.ja}"
     if in_comment:
         en += " Harmless while it stays a comment; correct it before anyone copies it into a command."
         ja += " コメントのままなら無害ですが、コマンドとして写す前に修正してください。"
@@ -565,7 +566,7 @@ def _reg_cite(e: Expected, want: RegValue) -> tuple[int, ...]:
 
 
 def _shown(v: RegValue) -> str:
-    return f"{v.type}:{v.data!r}" if v.type != "sz" else repr(v.data)
+    return f"{v.type}:{as_typed(v.data)}" if v.type != "sz" else as_typed(v.data)
 
 
 @rule("reg-differs", "error", "A registry value differs", "レジストリ値の相違",

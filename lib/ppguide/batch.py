@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import executors, output
-from .errors import OutputError, PpguideError
+from .errors import OutputError, PpguideError, as_typed
 from .evaluate import evaluate, write_bundle
 from .fingerprint import inputs_sha256
 from .fleet import REPORT, Job, expand
@@ -66,17 +66,13 @@ class Task:
 
 def run_notebook(product_id: str, params: dict[str, Any], outdir, force: bool = False, keep=()) -> dict[str, Any]:
     """The notebook engine: papermill executes notebooks/<id>.ipynb; its bundle is placed like the direct engine's."""
-    import papermill
+    from .execute import execute_notebook
 
     out = output.check_target(outdir, force, keep)
     with output.staging(out) as work:
         executed, staged = work / f"{product_id}.ipynb", work / "bundle"
-        try:
-            papermill.execute_notebook(str(ROOT / "notebooks" / f"{product_id}.ipynb"), str(executed),
-                                       parameters=dict(params, output_dir=str(staged)),
-                                       progress_bar=False, cwd=str(work), log_output=False)
-        except papermill.PapermillExecutionError as exc:
-            raise PpguideError(f"notebook failed: {exc.ename}: {exc.evalue}", f"ノートブックの実行に失敗: {exc.evalue}") from None
+        execute_notebook(ROOT / "notebooks" / f"{product_id}.ipynb", executed, dict(params, output_dir=str(staged)),
+                         work, product_id)
         manifest = json.loads((staged / "manifest.json").read_text(encoding="utf-8"))
         output.replace(staged, out)
     return manifest
@@ -147,7 +143,7 @@ def run_all(jobs: list[Job], outdir, engine: str = "direct", force: bool = False
             on_done: Callable[[int], None] | None = None) -> list[Result]:
     """Run every job; one Result per job, in the jobs' order. `on_done(n)` is told of n more jobs done."""
     if engine not in ENGINES:
-        raise PpguideError(f"--engine {engine!r}: expected direct or notebook", f"--engine {engine!r}: direct か notebook を指定してください")
+        raise PpguideError(f"--engine {as_typed(engine)}: expected direct or notebook", f"--engine {as_typed(engine)}: direct か notebook を指定してください")
     base = Path(outdir).resolve()
     keep = tuple(str(Path(k).resolve()) for k in keep)
     tasks = [Task(i, j.cluster, j.name, j.product, j.parameters, str(base / (j.folder or j.name)), engine, force, keep)

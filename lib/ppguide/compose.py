@@ -11,7 +11,8 @@ all others and stop after them; stop.bat walks the blocks in reverse.
 Every other artifact is merged as its kind says (artifact_kinds.KINDS): copied into the
 product's folder, or its entries united into one file at the group's root (services.bat,
 sync-registry.txt). A product's script names the parameter that holds its group's name
-(script.group_parameter); the group's name is given to it there.
+(script.group_parameter); the group's name is given to it there. A product without a script takes it in
+`failover_group` when it declares that parameter (group_parameter).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Any
 from . import emit_bat
 from .artifact_kinds import KINDS
 from .bundle import Bundle, File
-from .errors import ParameterError, PpguideError, Problem
+from .errors import ParameterError, PpguideError, Problem, as_typed
 from .evaluate import _encode, artifact_files, checklist_md, evaluate, prepare
 from .evaluate import sources as source_of
 from .inputs import InputError, check_keys
@@ -92,6 +93,15 @@ def _order(ids: list[str]) -> list[str]:
     return order
 
 
+def group_parameter(product) -> str | None:
+    """The parameter that names the product's failover group: its script's `group_parameter`; for a product with
+    no script of its own (AppManager 5.0's management server on an existing group's floating IP, guide L9704),
+    the vocabulary's `failover_group` when it declares it. The group gives that parameter its name."""
+    if product.script:
+        return product.script.group_parameter
+    return "failover_group" if any(p.name == "failover_group" for p in product.parameters) else None
+
+
 def group_script(prepared: list[tuple[Any, dict[str, Any]]]) -> GroupScript:
     """Merge the scripts of prepared (product, ctx) pairs that have one."""
     with_script = [(p, c) for p, c in prepared if p.script]
@@ -130,10 +140,10 @@ def compose(data: Any, where: str = "group") -> Bundle:
     for pid in order:
         product = load(pid)
         declared = {p.name for p in product.parameters}
-        param = product.script.group_parameter if product.script else None   # the parameter naming its group
+        param = group_parameter(product)
         if param and param in own[pid] and own[pid][param] != group:
-            problems.append(Problem(f"{pid}.{param}", own[pid][param], f"{group!r} (the group's name)",
-                                    f"{group!r} (グループ名)"))
+            problems.append(Problem(f"{pid}.{param}", own[pid][param], f"{as_typed(group)} (the group's name)",
+                                    f"{as_typed(group)} (グループ名)"))
         given = {k: v for k, v in shared.items() if k in declared} | own[pid]
         if param:
             given[param] = group

@@ -4,10 +4,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .knowledge import DATA
+from .knowledge import read_data
 from .scripts import GroupScript
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -17,7 +16,7 @@ TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templat
 
 @cache
 def messages() -> dict[str, str]:
-    raw = yaml.safe_load((DATA / "messages.yaml").read_text(encoding="utf-8"))["messages"]
+    raw = read_data("messages.yaml")["messages"]
     return {k: v["ja"] for k, v in raw.items()}
 
 

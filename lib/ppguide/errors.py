@@ -6,13 +6,32 @@ expected, so an engineer can fix the input without reading code.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
+
+
+def as_typed(value: object, quote: bool = True) -> str:
+    """A value as the engineer typed it, for messages: text in single quotes with its backslashes as they are
+    (S:\\nwork prints as 'S:\\nwork', not Python's 'S:\\\\nwork'), and only what cannot be seen escaped as
+    <U+XXXX> (control, format and separator characters); true/false, null and [a, b] as YAML writes them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(as_typed(v, quote) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{as_typed(k, False)}: {as_typed(v, quote)}" for k, v in value.items()) + "}"
+    if not isinstance(value, str):
+        return str(value)
+    text = "".join(c if c == " " or unicodedata.category(c)[0] not in "CZ" else f"<U+{ord(c):04X}>" for c in value)
+    return f"'{text}'" if quote or not text or text != text.strip() else text
 
 
 def did_you_mean(word: str, known: list[str] | set[str]) -> str:
     """' (did you mean X?)' for a close known word, else ''."""
     close = difflib.get_close_matches(str(word), sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean {as_typed(close[0])}?)" if close else ""
 
 
 class PpguideError(Exception):
@@ -38,8 +57,8 @@ class Problem:
     missing: bool = False
 
     def shown(self) -> str:
-        """The given value as Python writes it (control characters escaped), cut short when long."""
-        text = repr(self.given)
+        """The given value as it was typed (invisible characters escaped), cut short when long."""
+        text = as_typed(self.given)
         return text if len(text) <= 400 else f"{text[:300]}... ({len(text)} characters)"
 
     def en(self) -> str:
@@ -71,8 +90,8 @@ class UnknownProductError(PpguideError):
         self.product = product
         hint = did_you_mean(str(product), known)
         super().__init__(
-            f"unknown product {product!r}{hint}; expected one of: {', '.join(known)}",
-            f"製品 {product!r} は存在しません{hint}。次のいずれかを指定してください: {', '.join(known)}",
+            f"unknown product {as_typed(product)}{hint}; expected one of: {', '.join(known)}",
+            f"製品 {as_typed(product)} は存在しません{hint}。次のいずれかを指定してください: {', '.join(known)}",
         )
 
 

@@ -10,14 +10,12 @@ import copy
 from functools import cache
 from typing import Any
 
-import yaml
-
-from .knowledge import DATA
+from .knowledge import read_data
 
 
 @cache
 def _examples() -> dict[str, Any]:
-    return yaml.safe_load((DATA / "guide-examples.yaml").read_text(encoding="utf-8"))["products"]
+    return read_data("guide-examples.yaml")["products"]
 
 
 def guide_example(product_id: str) -> dict[str, Any]:

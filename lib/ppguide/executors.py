@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from .errors import PpguideError
+from .errors import PpguideError, as_typed
 
 T = TypeVar("T")
 EXECUTORS = ("local", "dask")
@@ -117,5 +117,5 @@ def run_chunks(fn: Callable[[Any], Any], chunks: list, executor: str = "local", 
         return _local(fn, chunks, jobs)
     if executor == "dask":
         return _dask(fn, chunks, jobs, scheduler)
-    raise PpguideError(f"--executor {executor!r}: expected one of {', '.join(EXECUTORS)}",
-                       f"--executor {executor!r}: {', '.join(EXECUTORS)} のいずれかを指定してください")
+    raise PpguideError(f"--executor {as_typed(executor)}: expected one of {', '.join(EXECUTORS)}",
+                       f"--executor {as_typed(executor)}: {', '.join(EXECUTORS)} のいずれかを指定してください")

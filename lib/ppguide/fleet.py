@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import PpguideError, did_you_mean
+from .errors import PpguideError, as_typed, did_you_mean
 from .inputs import InputError, check_keys, decode, parse_json, read, read_bytes
 from .knowledge import Product, load
 from .params import folder_name_problem
@@ -116,7 +116,7 @@ def _refuse_undeclared(shared: dict[str, Any], declared: set[str], where: str, w
     unknown = [k for k in shared if k not in declared]
     if unknown:
         k = unknown[0]
-        raise InputError(f"{where}: {k!r}", f"no product of {whose_en} declares it{did_you_mean(k, declared)}",
+        raise InputError(f"{where}: {as_typed(k)}", f"no product of {whose_en} declares it{did_you_mean(k, declared)}",
                          f"{whose_ja}のどの製品も宣言していないパラメータです{did_you_mean(k, declared)}")
 
 
@@ -143,7 +143,7 @@ def _jobs(entries: list, shared: dict[str, Any], cluster: str, where: str,
             why = name_problem(name) or ("a name another job of the cluster already has"
                                          if str(name).casefold() in taken else None)
             if why:
-                raise InputError(f"{at}: name {name!r}", f"cannot be a job folder: it has {why}",
+                raise InputError(f"{at}: name {as_typed(name)}", f"cannot be a job folder: it has {why}",
                                  f"ジョブのフォルダ名にできません ({why})")
             taken.add(name.casefold())
             declared = {p.name for p in product.parameters}
@@ -187,7 +187,7 @@ def expand(data: Any, where: str = "inventory") -> list[Job]:
     taken: set[str] = set()
     for i, entry in enumerate(clusters, 1):
         name = entry.get("name") if isinstance(entry, dict) else None
-        at = f"{where}: cluster {name!r}" if isinstance(name, str) else f"{where}: cluster {i}"
+        at = f"{where}: cluster {as_typed(name)}" if isinstance(name, str) else f"{where}: cluster {i}"
         why = ("no name (the key 'name')" if name is None else name_problem(name)
                or ("a name another cluster already has" if name.casefold() in taken else None))
         if not isinstance(entry, dict) or why:
@@ -232,7 +232,7 @@ def _cell(value: Any, kind: str, where: str) -> Any:
 
 def _convert(product: Product, facts: dict[str, Any], where: str) -> dict[str, Any]:
     kinds = {p.name: p.type for p in product.parameters}
-    return {k: _cell(v, kinds[k], f"{where}, column {k!r}") for k, v in facts.items()}
+    return {k: _cell(v, kinds[k], f"{where}, column {as_typed(k)}") for k, v in facts.items()}
 
 
 def _csv_rows(path: Path) -> list[list[Any]]:
@@ -271,7 +271,7 @@ def read_table(path: str | Path) -> list[Job]:
     seen: set[str] = set()
     for h in header:
         if h in seen:
-            raise InputError(f"{where}: column {h!r}", "appears twice in the header", "見出しに 2 回あります")
+            raise InputError(f"{where}: column {as_typed(h)}", "appears twice in the header", "見出しに 2 回あります")
         if h:
             seen.add(h)
     if "product" not in seen:
@@ -307,7 +307,7 @@ def read_table(path: str | Path) -> list[Job]:
             why = "no cluster name" if name == "" else name_problem(name)
             if why:
                 bad_cluster.append(Job("", str(cells.get("product", "")), {}, InputError(
-                    f"{where}: row {number}: cluster {name!r}", f"cannot be a cluster folder: it has {why}",
+                    f"{where}: row {number}: cluster {as_typed(name)}", f"cannot be a cluster folder: it has {why}",
                     f"クラスタのフォルダ名にできません ({why})"), cluster=str(name)))
                 continue
         groups.setdefault(name.casefold(), []).append((number, cells | {"cluster": name}))

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import PpguideError, did_you_mean
+from .errors import PpguideError, as_typed, did_you_mean
 
 MAX_BYTES = 1 << 20          # a parameters file or inventory larger than 1 MiB is not a hand-written file
 MAX_DEPTH = 32               # nesting deeper than this is not a parameters file either
@@ -70,10 +70,10 @@ class TextLoader(yaml.SafeLoader):
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
-                raise yaml.MarkedYAMLError(None, None, f"a key must be text, not {key!r}", key_node.start_mark)
+                raise yaml.MarkedYAMLError(None, None, f"a key must be text, not {as_typed(key)}", key_node.start_mark)
             if key in seen:
-                raise yaml.MarkedYAMLError(f"{key!r} first given at {_mark(seen[key])}", None,
-                                           f"duplicate key {key!r}", key_node.start_mark)
+                raise yaml.MarkedYAMLError(f"{as_typed(key)} first given at {_mark(seen[key])}", None,
+                                           f"duplicate key {as_typed(key)}", key_node.start_mark)
             seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
 
@@ -117,7 +117,7 @@ def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
-            raise ValueError(f"duplicate key {k!r}")
+            raise ValueError(f"duplicate key {as_typed(k)}")
         out[k] = v
     return out
 
@@ -191,11 +191,11 @@ def check_keys(data: Any, where: str, allowed: dict[str, str], required: tuple[s
     unknown = [k for k in data if k not in allowed]
     if unknown:
         k = unknown[0]
-        raise InputError(where, f"unknown key {k!r}{did_you_mean(k, set(allowed))}; the keys are: "
+        raise InputError(where, f"unknown key {as_typed(k)}{did_you_mean(k, set(allowed))}; the keys are: "
                                 + "; ".join(f"{n} ({w})" for n, w in allowed.items()),
-                         f"不明なキー {k!r}{did_you_mean(k, set(allowed))}。使えるキー: {', '.join(allowed)}")
+                         f"不明なキー {as_typed(k)}{did_you_mean(k, set(allowed))}。使えるキー: {', '.join(allowed)}")
     missing = [k for k in required if k not in data]
     if missing:
-        raise InputError(where, f"missing key {missing[0]!r} ({allowed[missing[0]]})",
-                         f"キー {missing[0]!r} がありません")
+        raise InputError(where, f"missing key {as_typed(missing[0])} ({allowed[missing[0]]})",
+                         f"キー {as_typed(missing[0])} がありません")
     return data

@@ -335,9 +335,14 @@ class Product(_Strict):
         return found
 
 
+def read_data(file: str) -> Any:
+    """One of ppguide's own data/*.yaml files (trusted, so libyaml's fast safe loader when PyYAML has it)."""
+    return yaml.load((DATA / file).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 @cache
 def _shared(file: str) -> dict[str, dict[str, dict[str, Any]]]:
-    return yaml.safe_load((DATA / file).read_text(encoding="utf-8"))
+    return read_data(file)
 
 
 def shared_parameters() -> dict[str, dict[str, Any]]:
@@ -383,7 +388,7 @@ def expand_shared(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, 
 
 @cache
 def load_places() -> dict[str, Text]:
-    raw = yaml.safe_load((DATA / "places.yaml").read_text(encoding="utf-8"))
+    raw = read_data("places.yaml")
     return {k: Text(**v) for k, v in raw["places"].items()}
 
 

@@ -49,8 +49,10 @@ ACTION_TEMPLATES = {"net_start": ["net_start"], "net_stop": ["net_stop"], "log":
 UNDOES = scripts.UNDOES
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML that remembers a key given twice in one mapping (safe_load keeps the last one silently)."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # type: ignore[misc]
+    """YAML that remembers a key given twice in one mapping (safe_load keeps the last one silently).
+    libyaml's parser when PyYAML has it (Debian's and the wheels do): the product files are read on every
+    first load, and the pure-Python parser is most of that time."""
 
     def __init__(self, stream):
         super().__init__(stream)

@@ -216,6 +216,17 @@ def _sid(v: str) -> str:
     return v
 
 
+def _service(v: str) -> str:
+    # The short name sc, net and ARMLOAD take and AppManager's Amadmin_SetResDependency lists (OracleServiceSID1,
+    # MSSQL$INST): no space, comma or quote, which would split or end a list of them or a command's argument.
+    if not (1 <= len(v) <= 256 and re.fullmatch(r"[A-Za-z0-9_$#.-]+", v)) or v[0] in "-." or v.upper() in RESERVED:
+        raise _Reject("a Windows service (short) name such as OracleServiceSID1: 1-256 letters, digits, _ $ # . -, "
+                      "no spaces or commas, not starting with - or .",
+                      "OracleServiceSID1 のような Windows のサービス名: 英数字と _ $ # . - の 1～256 文字 "
+                      "(空白・カンマ不可、- や . で始めない)")
+    return v
+
+
 def _split_list(v: Any) -> Any:
     """A list given as text: "[A, B]" (papermill -p, the notebook) is read as YAML, "A,B" is split at commas."""
     if isinstance(v, str):
@@ -303,6 +314,7 @@ SCALARS: dict[str, tuple[Any, str, str, str]] = {
     "netmask": (_checked(_netmask), "str", "a subnet mask", "サブネットマスク"),
     "version": (_checked(_version), "str", "a version number", "バージョン番号"),
     "sid": (_checked(_sid), "str", "a SQL Server login SID (0x + 32 hex digits)", "SQL Server ログインの SID (0x + 16 進 32 桁)"),
+    "service": (_checked(_service), "str", "a Windows service name", "Windows のサービス名"),
     "bool": (Annotated[bool, BeforeValidator(_bool)], "bool", "true or false", "true または false"),
     "int": (Annotated[int, BeforeValidator(_whole_number)], "int", "a whole number", "整数"),
 }
@@ -346,7 +358,7 @@ def expected(decl) -> tuple[str, str]:
         return ("one of " + ", ".join(map(str, decl.choices)), "次のいずれか: " + ", ".join(map(str, decl.choices)))
     if t.startswith("list["):
         _, _, en, ja = SCALARS[t[5:-1]]
-        return f"a list of {en} values", f"{ja} のリスト"
+        return f"a list, each item {en}", f"{ja} のリスト"
     if t == "records":
         spec = ", ".join(f"{f} ({SCALARS[ft][2]})" for f, ft in decl.fields.items())
         spec_ja = "、".join(f"{f} ({SCALARS[ft][3]})" for f, ft in decl.fields.items())

@@ -37,12 +37,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from .cited import Cited
 from .errors import KnowledgeError
 from .expressions import holds, render
-from .knowledge import DATA
+from .knowledge import read_data
 
 #: Names an action or a service with `for_each` adds for its templates: the entry and its position.
 ITEM_NAMES = ("item", "index")
@@ -57,7 +55,7 @@ _SPECIAL = set(" \t;,=()&|<>^")
 @cache
 def default_commands() -> dict[str, Cited]:
     """The engine's command words per action kind (data/script-commands.yaml), each cited from the guide."""
-    raw = yaml.safe_load((DATA / "script-commands.yaml").read_text(encoding="utf-8"))["commands"]
+    raw = read_data("script-commands.yaml")["commands"]
     return {k: Cited.parse(v) for k, v in raw.items()}
 
 

@@ -73,7 +73,7 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def execute_product(pid: str, params: dict[str, Any], docs_dir: Path) -> Path:
     """Run notebooks/<pid>.ipynb on `params`; write the executed notebook and its bundle under docs_dir/products."""
-    import papermill
+    from .execute import execute_notebook
 
     source = NOTEBOOKS / f"{pid}.ipynb"
     if not source.is_file():
@@ -84,13 +84,8 @@ def execute_product(pid: str, params: dict[str, Any], docs_dir: Path) -> Path:
     target = products / f"{pid}.ipynb"
     with tempfile.TemporaryDirectory(prefix=f"ppguide-docs-{pid}-") as tmp:
         executed = Path(tmp) / f"{pid}.ipynb"
-        try:
-            papermill.execute_notebook(str(source), str(executed),
-                                       parameters=dict(params, output_dir=str(bundle_dir), download_base=DOWNLOAD_BASE),
-                                       progress_bar=False, log_output=False, cwd=tmp)
-        except papermill.PapermillExecutionError as exc:
-            raise PpguideError(f"{pid}: the notebook failed on the example cluster: {exc.ename}: {exc.evalue}",
-                               f"{pid}: 例のクラスタでノートブックの実行に失敗: {exc.ename}: {exc.evalue}") from exc
+        execute_notebook(source, executed, dict(params, output_dir=str(bundle_dir), download_base=DOWNLOAD_BASE),
+                         Path(tmp), f"{pid} on the example cluster")
         nb = clean_notebook(nbformat.read(executed, as_version=4))
     if not (bundle_dir / "manifest.json").is_file():
         raise PpguideError(f"{pid}: the notebook wrote no bundle into {bundle_dir}",

@@ -52,7 +52,7 @@ WIN_FORBIDDEN = set('<>:"/\\|?*')
 SAMPLES = {"str": "vhost", "netbios": "SERVER1", "drive": "X:", "winpath": "C:\\ESM", "dirname": "DMSG",
            "ipv4": "192.168.10.5", "netmask": "255.255.255.0", "version": "4.16", "groupname": "esmgroup",
            "hostname": "vhost", "account": "Administrators",
-           "sid": "0xD3E867055C472F448D051684D579EC3D"}
+           "sid": "0xD3E867055C472F448D051684D579EC3D", "service": "OracleServiceSID1"}
 
 
 @dataclass
@@ -307,6 +307,17 @@ def sid_values() -> list[tuple[str, Any, str, Any]]:
             ("sql-after", good + ";drop login netiq"), ("number", 12345)]]
 
 
+def service_values() -> list[tuple[str, Any, str, Any]]:
+    # AppManager 5.0's example services (@L9727) and a named instance's SQL Server service.
+    return [("guide-sample", "OracleServiceSID1", "accept", "OracleServiceSID1"),
+            ("dollar", "MSSQL$NVPRO", "accept", "MSSQL$NVPRO"), ("dotted", "Oracle.Agent_1", "accept", "Oracle.Agent_1")] + [
+        (label, v, "refuse", None) for label, v in [
+            ("space", "Oracle Service"), ("comma", "OracleServiceSID1,OracleTNSListener80"), ("apostrophe", "it's"),
+            ("leading-hyphen", "-x"), ("leading-dot", ".x"), ("backslash", "a\\b"), ("slash", "a/b"),
+            ("japanese", "サービス"), ("semicolon", "a;b"), ("equals", "a=b"), ("paren", "a(b"), ("empty", ""),
+            ("device", "NUL"), ("over-long", "s" * 257), ("number", 12345)]]
+
+
 def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, Any]]:
     if t == "groupname":
         return groupname_values()
@@ -332,12 +343,14 @@ def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, A
         return version_values()
     if t == "sid":
         return sid_values()
+    if t == "service":
+        return service_values()
     return str_values(str(base))        # a text type this corpus does not know yet: hostile text, either way
 
 
 NON_TEXT = {"bool", "int", "choice", "records"}
 TEXT_TYPES = {"str", "netbios", "drive", "winpath", "dirname", "ipv4", "netmask", "version", "groupname",
-              "hostname", "account", "sid"}
+              "hostname", "account", "sid", "service"}
 
 
 def is_text(t: str) -> bool:
