@@ -6,7 +6,7 @@ BIN   := $(VENV)/bin
 # chromium is the browser Playwright drives for the site test.
 TEST_DEBS := wine wine64 gcc-mingw-w64-x86-64 chromium
 
-.PHONY: setup setup-test example site test bench notebooks clean
+.PHONY: setup setup-test example site serve test bench notebooks clean
 
 $(BIN)/ppguide: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,6 +34,13 @@ example: setup
 site: setup
 	$(BIN)/ppguide docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir build/site
+
+# View the built site at http://127.0.0.1:8000/ (PORT=8080 make serve for another port; the site is built first
+# when build/site does not exist yet). Missing pages get the site's 404 page, as on a web server. Ctrl-C stops it.
+PORT ?= 8000
+serve:
+	@[ -f build/site/index.html ] || $(MAKE) site
+	$(BIN)/python -m ppguide.site_serve build/site --port $(PORT)
 
 test: setup-test
 	$(BIN)/ruff check lib

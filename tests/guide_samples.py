@@ -33,6 +33,9 @@ SAMPLES = {
     "netvisor-stop": ("netvisor", "stop", 8237, 8421),
     "netvisorpro-start": ("netvisorpro", "start", 8689, 9051),
     "netvisorpro-stop": ("netvisorpro", "stop", 9055, 9345),
+    # BOM's samples break off (<中略>, <後略>); L7759, the FAILOVER switch-off, stands outside the code blocks
+    "bom-start": ("bom", "start", 7604, 7687),
+    "bom-stop": ("bom", "stop", 7695, 7766),
 }
 
 

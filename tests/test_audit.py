@@ -30,6 +30,7 @@ SAMPLE_PAIRS = [
     ("deliverymanager", {"dm_agent": "false"}, "deliverymanager-start", "deliverymanager-stop"),
     ("deliverymanager", {"dm_manager": "false"}, "deliverymanager-agent-start", "deliverymanager-agent-stop"),
     ("netvisorpro", {}, "netvisorpro-start", "netvisorpro-stop"),
+    ("bom", {}, "bom-start", "bom-stop"),
 ]
 
 
@@ -481,3 +482,14 @@ def test_site_page_explains_every_rule():
     for r in RULES:
         assert f"## {r} {{#{r}}}" in page
     assert "`/Yse`" in page and "`ARMBICAST`" in page
+
+
+def test_erratum_message_shows_what_ppguide_writes_for_these_facts(tmp_path):
+    """An erratum's `emits` is a template (BOM's setbwatc path): the finding renders it for the audited facts."""
+    stop = tmp_path / "stop.bat"
+    # the guide's stop sample, L7730: setbwth.exe, one of its three spellings of setbwatc
+    stop.write_bytes(b'IF "%ARMS_EVENT%" == "START" GOTO NORMAL\r\n:NORMAL\r\n'
+                     b'"C:\\Program Files\\SAY Technologies\\BOM4\\BomSvc\\setbwth.exe" -a APPL003 -w 0\r\n')
+    found = [f for f in audit([("bom", {"bom_dir": r"D:\BOM\BomSvc"})], None, stop) if f.erratum == "setbwatc-spelling"]
+    assert found and all("{{" not in f.en and "{{" not in f.ja for f in found)
+    assert r'"D:\BOM\BomSvc\setbwatc.exe" -a <ID>' in found[0].en

@@ -125,3 +125,17 @@ def test_cli_compose_example_group(tmp_path):
     result = CliRunner().invoke(cli.app, ["compose", str(knowledge.DATA / "example-group.yaml"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "o" / "start.bat").is_file() and (tmp_path / "o" / "manifest.json").is_file()
+
+
+def test_after_star_puts_a_product_after_every_other():
+    """script.after ["*"] (BOM: monitors on once the applications run, off before they stop, guide L7560-7570):
+    listed first, BOM's block still comes last in start.bat and first in stop.bat; the others keep their order."""
+    from ppguide.compose import _order
+    assert _order(["bom", "filetransfer", "servermanager"]) == ["filetransfer", "servermanager", "bom"]
+    assert _order(["servermanager", "bom"]) == ["servermanager", "bom"]
+    g = compose({"failover_group": "g1", "products": [{"id": "bom", "parameters": {"bom_item_ids": ["APPL003"]}},
+                                                      {"id": "filetransfer"}]})
+    start = body(g.file("start.bat").text(), "NORMAL")
+    stop = body(g.file("stop.bat").text(), "NORMAL")
+    assert start[0].startswith("ARMLOAD.EXE NEC_ESMPROFT_SERVICE") and start[-1].endswith("-a APPL003 -w 1")
+    assert stop[0].endswith("-a APPL003 -w 0") and stop[-1] == "ARMKILL.EXE NEC_ESMPROFT_SERVICE"

@@ -271,3 +271,41 @@ def test_service_type(value, ok):
         with pytest.raises(ParameterError) as e:
             params.check("service", "monitored_services", value)
         assert "monitored_services" in str(e.value) and "サービス名" in str(e.value)
+@pytest.mark.parametrize("value,ok", [
+    ("APPL003", True),                  # the guide's example item, @L7691
+    ("APPL1", True),
+    ("APPLxxx", False),                 # the samples' placeholder (@L7641), not an ID
+    ("APPL", False),
+    ("APPL003 -w 0", False),            # would add a switch to the setbwatc line
+    ("appl003", False),
+    ("ＡＰＰＬ００３", False),
+])
+def test_bom_item_type(value, ok):
+    from ppguide import params
+    if ok:
+        assert params.check("bom_item", "bom_item_ids", value) == value
+    else:
+        with pytest.raises(ParameterError) as e:
+            params.check("bom_item", "bom_item_ids", value)
+        assert "bom_item_ids" in str(e.value) and "APPL" in str(e.value)
+
+
+@pytest.mark.parametrize("value,ok", [
+    ("VCOMSQL", True),                  # the guide's logical host, @L9884
+    ("pfm-host1", True),
+    ("h" * 32, True),
+    ("h" * 33, False),
+    ("VCOM SQL", False),                # the name inside [..] of the service name is one word
+    ("VCOMSQL]", False),
+    ("[VCOMSQL", False),
+    ("-lhost", False),
+    ("1234", False),
+])
+def test_logical_host_type(value, ok):
+    from ppguide import params
+    if ok:
+        assert params.check("logical_host", "logical_host", value) == value
+    else:
+        with pytest.raises(ParameterError) as e:
+            params.check("logical_host", "logical_host", value)
+        assert "logical_host" in str(e.value) and "logical host" in str(e.value)

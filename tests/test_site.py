@@ -2,11 +2,12 @@
 
 The build runs once for the module into a temporary folder (the repository's docs/ is not touched):
 the hand-written pages are copied, the generated ones made by `ppguide.site.build_docs`, and the site
-built with the repository's mkdocs.yml pointed at the temporary folders.
+built with the repository's mkdocs.yml pointed at the temporary folders. The site is built for, and
+served under, a sub-path (SUBPATH), as on an intranet server that hosts other sites too; a missing
+address answers 404 with the site's 404.html, as static hosts do.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -15,14 +16,16 @@ import subprocess
 import sys
 import threading
 import urllib.request
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import yaml
 
-from ppguide.knowledge import ROOT, product_ids
+from ppguide.knowledge import ROOT, load, product_ids
 from ppguide.site import GENERATED, build_docs, example_parameters, execute_product
+from ppguide.site_serve import make_server
+
+SUBPATH = "/ppguide"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -45,8 +48,10 @@ def built(tmp_path_factory):
     shutil.copytree(ROOT / "docs", docs, ignore=lambda d, names: [n for n in names
                                                                    if Path(d) == ROOT / "docs" and n in (*GENERATED, "bundles")])
     build_docs(docs)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.update(docs_dir=str(docs), site_dir=str(site),
+    from mkdocs.utils.yaml import yaml_load
+    with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
+        config = yaml_load(f)                     # resolves !ENV
+    config.update(docs_dir=str(docs), site_dir=str(site), site_url=f"http://127.0.0.1{SUBPATH}/",
                   hooks=[str(ROOT / h) for h in config.get("hooks", [])])
     (tmp / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp / "mkdocs.yml")],
@@ -58,19 +63,13 @@ def built(tmp_path_factory):
 @pytest.fixture(scope="module")
 def base_url(built):
     _, site = built
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = make_server(site, port=0, path=SUBPATH, quiet=True)      # what `make serve` runs
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}{SUBPATH}"
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +99,8 @@ def test_product_page_shows_start_bat_and_serves_it(page, base_url, built):
     page.goto(f"{base_url}/products/servermanager/")
     assert page.locator("pre", has_text=START_LINE).count() >= 1
     link = page.locator('a[download][href="bundle/start.bat"]')
-    assert link.count() == 1
-    response = page.request.get(link.evaluate("a => a.href"))
+    assert link.count() >= 1                       # in the file list, and at the checklist's script step
+    response = page.request.get(link.first.evaluate("a => a.href"))
     assert response.status == 200
     bundle = docs / "products" / "servermanager" / "bundle"
     assert response.body() == (bundle / "start.bat").read_bytes()
@@ -161,7 +160,174 @@ def test_reference_page_exists(pid, base_url):
 def test_rebuilding_a_page_gives_the_same_notebook(built):
     """papermill's timestamps and durations are stripped: the same facts give the same file."""
     docs, _ = built
-    page_file = docs / "products" / "servermanager.ipynb"
+    page_file = docs / "products" / "servermanager" / "servermanager.ipynb"
     before = page_file.read_bytes()
     execute_product("servermanager", example_parameters(["servermanager"])["servermanager"], docs)
     assert page_file.read_bytes() == before
+
+
+# --------------------------------------------------------------------------------------------
+# what a reader sees on the day of the install
+# --------------------------------------------------------------------------------------------
+
+# Notebook plumbing and build-machine paths that must never reach a product page.
+PLUMBING = ("from ppguide import", "ppg.", "_known", "output_dir", "download_base", "injected-parameters",
+            "papermill", "/tmp/", "/work/", str(ROOT))
+
+
+def _manifest(docs, pid):
+    return json.loads((docs / "products" / pid / "bundle" / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("pid", product_ids())
+def test_product_page_leads_with_the_procedure(pid, page, base_url, built):
+    """Title, the example cluster's facts, then the checklist: one row and one tick box a step; no code cells,
+    no notebook plumbing, no path of the build machine (the page's HTML, hidden parts included)."""
+    docs, _ = built
+    page.goto(f"{base_url}/products/{pid}/")
+    body = page.content()
+    for bad in PLUMBING:
+        assert bad not in body, (pid, bad)
+    assert page.locator(".jp-Cell, .jupyter-wrapper, .jp-InputArea").count() == 0
+    headings = [h.replace("¶", "").strip() for h in page.locator("article h2").all_inner_texts()]
+    assert headings[:2] == ["The example cluster / 例のクラスタ", "Procedure / 手順"], headings
+    assert page.locator("h1").inner_text().startswith(load(pid).title)
+    facts = page.locator('table[data-ppg="facts"]').inner_text()
+    for name in example_parameters([pid])[pid]:
+        assert name in facts, name
+    steps = _manifest(docs, pid)["steps"]
+    rows = page.locator('table[data-ppg="checklist"] > tbody > tr')
+    assert rows.count() == len(steps)
+    assert page.locator('table[data-ppg="checklist"] input[type="checkbox"]').count() == len(steps)
+    for i, step in enumerate(steps):
+        assert rows.nth(i).locator("td").nth(1).inner_text() == str(step["n"])
+    # computed values are tables of values, never Python reprs
+    values = page.locator('table[data-ppg="values"]')
+    if _manifest(docs, pid)["values"]:
+        assert "{'" not in values.inner_text() and "[{" not in values.inner_text()
+
+
+def test_ups_values_are_tables_and_the_timeline_a_picture(page, base_url, built):
+    """ac-snmp: the battery verdicts are a table with a row per UPS (four UPSs in data/example-cluster.yaml),
+    the budget a nested table; the timeline is shown as the bundle's PNG."""
+    docs, _ = built
+    page.goto(f"{base_url}/products/ac-snmp/")
+    values = page.locator('table[data-ppg="values"]')
+    batteries = values.locator("tr", has=page.locator("code", has_text="batteries")).first
+    verdicts = batteries.locator("table").first
+    assert verdicts.locator("th").all_inner_texts()[:3] == ["ups", "runtime_s", "required_s"]
+    assert verdicts.locator("tbody > tr").count() == 4
+    assert "governing_case" in values.inner_text()
+    img = page.locator('article img[src$="bundle/timeline.png"]')
+    assert img.count() == 1
+    assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+
+
+def test_checklist_ticks_stay_and_link_their_files(page, base_url):
+    page.goto(f"{base_url}/products/servermanager/")
+    table = page.locator('table[data-ppg="checklist"]')
+    box = table.locator('input[type="checkbox"]').nth(2)
+    box.check()
+    page.reload()
+    assert table.locator('input[type="checkbox"]').nth(2).is_checked()
+    assert not table.locator('input[type="checkbox"]').nth(0).is_checked()
+    hrefs = table.locator("a[download]").evaluate_all("links => links.map(a => a.href)")
+    assert any(h.endswith("/bundle/start.bat") for h in hrefs)
+    for h in hrefs:
+        assert page.request.get(h).status == 200, h
+
+
+def test_print_shows_the_checklist_without_navigation(page, base_url):
+    page.goto(f"{base_url}/products/servermanager/")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer"):
+        assert not page.locator(selector).first.is_visible(), selector
+    rows = page.locator('table[data-ppg="checklist"] > tbody > tr')
+    assert rows.first.is_visible()
+    assert rows.first.evaluate("r => getComputedStyle(r).breakInside") == "avoid"
+    pdf = page.pdf()                                   # prints without error
+    assert pdf.startswith(b"%PDF")
+
+
+def test_search_finds_script_lines_and_procedure_text_on_product_pages(page, base_url):
+    """A script token (Nvbase, servermanager.yaml L851 area) and a step's words (AniCurrent, from the registry
+    step) lead to the product page; no result shows notebook code."""
+    for query in ("Nvbase", "AniCurrent"):
+        results = _search(page, base_url, query)
+        hrefs = results.locator("a").evaluate_all("links => links.map(a => a.href)")
+        assert any("/products/servermanager/" in h for h in hrefs), (query, hrefs)
+        text_ = page.locator(".md-search-result").inner_text()
+        assert "ppg." not in text_ and "import" not in text_
+
+
+@pytest.mark.parametrize("pid", product_ids())
+def test_zip_holds_what_ppguide_run_writes(pid, page, base_url, tmp_path):
+    """The page's zip holds the bundle `ppguide run` writes for the same facts, byte for byte, manifest included."""
+    import io
+    import zipfile
+
+    from typer.testing import CliRunner
+
+    from ppguide import cli
+
+    facts = tmp_path / "facts.yaml"
+    facts.write_text(yaml.safe_dump(example_parameters([pid])[pid], allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(cli.app, ["run", pid, "-f", str(facts), "-o", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    expected = {str(p.relative_to(tmp_path / "run")): p.read_bytes()
+                for p in sorted((tmp_path / "run").rglob("*")) if p.is_file()}
+    page.goto(f"{base_url}/products/{pid}/")
+    link = page.locator(f'a[download="{pid}-bundle.zip"]')
+    assert link.count() == 1
+    with page.expect_download() as info:
+        link.click()
+    data = Path(info.value.path()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        got = {n: zf.read(n) for n in zf.namelist()}
+    assert got == expected
+    assert "checklist.md" in got and "manifest.json" in got
+    notebook = page.locator(f'a[download="{pid}.ipynb"]')
+    raw = page.request.get(notebook.evaluate("a => a.href")).body()
+    nb = json.loads(raw)
+    assert any("parameters" in c["metadata"].get("tags", []) for c in nb["cells"])    # papermill can run it again
+    assert str(ROOT).encode() not in raw and b"/tmp/" not in raw                        # no path of the build machine
+
+
+def test_navigation_titles_are_short_and_distinct(page, base_url):
+    page.goto(f"{base_url}/products/")
+    nav = page.locator(".md-nav--primary")
+    titles = {pid: load(pid).nav_title for pid in product_ids()}
+    assert len(set(titles.values())) == len(titles)
+    links = nav.locator("a").evaluate_all("ls => ls.map(a => [a.href, a.textContent.trim()])")
+    for pid, title in titles.items():
+        assert len(title) <= 32, title
+        assert [t for h, t in links if h == f"{base_url}/products/{pid}/"] == [title], pid
+        assert [t for h, t in links if h == f"{base_url}/reference/{pid}/"] == [title], pid
+    assert "AC + SNMP/AMC (§1.7)" in titles.values()
+
+
+def test_404_page_works_under_a_sub_path(page, base_url):
+    response = page.goto(f"{base_url}/products/no-such-product/deeper/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text().strip() == "404 - Not found"
+    for href in page.locator('link[rel="stylesheet"]').evaluate_all("ls => ls.map(l => l.href)"):
+        assert href.startswith(base_url + "/") and page.request.get(href).status == 200, href
+    assert page.locator(".md-header").evaluate("h => getComputedStyle(h).position") == "sticky"   # the theme's CSS
+    home = page.locator("a.md-header__button.md-logo").evaluate("a => a.href")
+    assert home.rstrip("/") == base_url
+    assert page.request.get(home).status == 200
+
+
+def test_text_font_stack_covers_windows_and_linux_cjk(page, base_url):
+    page.goto(f"{base_url}/")
+    family = page.locator("body").evaluate("b => getComputedStyle(b).fontFamily")
+    for font in ("Meiryo", "Yu Gothic", "Noto Sans CJK JP", "IPAexGothic"):
+        assert font in family, family
+
+
+def test_the_zip_is_the_same_bytes_when_made_again(built, tmp_path):
+    from ppguide.site import bundle_zip
+    docs, _ = built
+    folder = docs / "products" / "servermanager"
+    again = bundle_zip(folder / "bundle", tmp_path / "again.zip")
+    assert again.read_bytes() == (folder / "servermanager-bundle.zip").read_bytes()

@@ -119,17 +119,23 @@ def _forms(e) -> list[str]:
     return list(e.forms) if e.forms is not None else [e.guide]
 
 
+def _emits(a: Audit, product, e) -> str:
+    """What ppguide writes instead of the erratum's form, rendered for the audited facts where it can be."""
+    named = {x.product.id: x for x in a.products}
+    return named[product.id].errata_emits.get(e.id, e.emits) if product.id in named else e.emits
+
+
 def _erratum_hits(a: Audit) -> Iterator[tuple[Script, Cmd, Product, Erratum, str]]:
     """Every line holding an erratum's broken form. Several products may record the same slip (ARMBroadcast in
     ServerManager's and Netvisor's samples): a line is reported once per form, by the products the audit names
     first, then by the others in their order."""
-    named = {x.product.id: x for x in a.products}
+    named = {x.product.id for x in a.products}
     seen: set[tuple] = set()
     reported: set[tuple] = set()       # (script, line, form) already reported by an earlier product
     ordered = sorted(a.all_products, key=lambda p: p.id not in named)
     for product in ordered:
         for e in product.errata:
-            chosen = named[product.id].errata_emits.get(e.id, e.emits) if product.id in named else e.emits
+            chosen = _emits(a, product, e)
             for form in _forms(e):
                 if not norm(form):
                     continue
@@ -145,11 +151,11 @@ def _erratum_hits(a: Audit) -> Iterator[tuple[Script, Cmd, Product, Erratum, str
                             yield s, c, product, e, form
 
 
-def _erratum_message(product, e, form: str, in_comment: bool) -> tuple[str, str]:
+def _erratum_message(product, e, form: str, in_comment: bool, emits: str) -> tuple[str, str]:
     where_en = "A comment holds" if in_comment else "This line holds"
     where_ja = "コメントに" if in_comment else "この行に"
-    en = f"{where_en} the guide's form {as_typed(form)} ({product.id} erratum {e.id}); ppguide writes: {e.emits}. {e.why.en}"
-    ja = f"{where_ja}ガイドの記述 {as_typed(form)} があります ({product.id} 正誤 {e.id})。ppguide の記述: {e.emits}。{e.why.ja}"
+    en = f"{where_en} the guide's form {as_typed(form)} ({product.id} erratum {e.id}); ppguide writes: {emits}. {e.why.en}"
+    ja = f"{where_ja}ガイドの記述 {as_typed(form)} があります ({product.id} 正誤 {e.id})。ppguide の記述: {emits}。{e.why.ja}"
     if in_comment:
         en += " Harmless while it stays a comment; correct it before anyone copies it into a command."
         ja += " コメントのままなら無害ですが、コマンドとして写す前に修正してください。"
@@ -165,7 +171,7 @@ def _erratum_message(product, e, form: str, in_comment: bool) -> tuple[str, str]
 def erratum_rule(a: Audit):
     for s, c, product, e, form in _erratum_hits(a):
         if c.kind != "comment" and e.kind != "ambiguity":
-            en, ja = _erratum_message(product, e, form, False)
+            en, ja = _erratum_message(product, e, form, False, _emits(a, product, e))
             yield _finding("erratum", s.name, c.n, en, ja, (e.line, *e.also), product.id, e.id)
 
 
@@ -177,7 +183,7 @@ def erratum_rule(a: Audit):
 def erratum_ambiguity_rule(a: Audit):
     for s, c, product, e, form in _erratum_hits(a):
         if c.kind != "comment" and e.kind == "ambiguity":
-            en, ja = _erratum_message(product, e, form, False)
+            en, ja = _erratum_message(product, e, form, False, _emits(a, product, e))
             if e.override:
                 en += f" If the node really uses this form, say so with -p {e.override}=..."
                 ja += f" 実機がこの形の場合は -p {e.override}=... を指定してください。"
@@ -191,7 +197,7 @@ def erratum_ambiguity_rule(a: Audit):
 def erratum_comment_rule(a: Audit):
     for s, c, product, e, form in _erratum_hits(a):
         if c.kind == "comment":
-            en, ja = _erratum_message(product, e, form, True)
+            en, ja = _erratum_message(product, e, form, True, _emits(a, product, e))
             yield _finding("erratum-in-comment", s.name, c.n, en, ja, (e.line, *e.also), product.id, e.id)
 
 

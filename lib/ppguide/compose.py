@@ -5,7 +5,7 @@ A group file names the `failover_group`, shared `parameters` and `products`
 two products start (FileTransfer's under DeliveryManager, ESM Base Service under
 ServerManager and Netvisor...) is started once, by the first product that
 starts it. Products are ordered by their `after` constraints (stable in the
-order the group file gives); services a product declares `first` start before
+order the group file gives; "*" means after every product that does not say "*"); services a product declares `first` start before
 all others and stop after them; stop.bat walks the blocks in reverse.
 
 Every other artifact is merged as its kind says (artifact_kinds.KINDS): copied into the
@@ -26,7 +26,7 @@ from .errors import ParameterError, PpguideError, Problem, as_typed
 from .evaluate import _encode, artifact_files, checklist_md, evaluate, prepare
 from .evaluate import sources as source_of
 from .inputs import InputError, check_keys
-from .knowledge import load
+from .knowledge import AFTER_ALL, load
 from .params import check
 from .scripts import GroupScript, apply_hooks, body_block, head_block, wraps_for
 
@@ -69,7 +69,11 @@ def read_group(data: Any, where: str = "group") -> tuple[str, dict[str, Any], li
 def _order(ids: list[str]) -> list[str]:
     """Stable topological order by each product's `after` list (products absent from the group are ignored)."""
     scripts = {i: load(i).script for i in ids}
-    after = {i: [a for a in (s.after if s else []) if a in ids] for i, s in scripts.items()}
+    # "*": after every product of the group that does not say "*" itself (BOM switches its monitors on once
+    # the applications run and off before they stop, whichever products those are)
+    last = {i for i, s in scripts.items() if s and AFTER_ALL in s.after}
+    after = {i: [a for a in ([x for x in ids if x not in last] if i in last else []) + (s.after if s else [])
+                 if a in ids and a != i] for i, s in scripts.items()}
     done: set[str] = set()
     order: list[str] = []
     visiting: list[str] = []

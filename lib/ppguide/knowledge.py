@@ -142,6 +142,10 @@ class Action(_Strict):
         return next(k for k in ACTION_KINDS if getattr(self, k) is not None)
 
 
+#: In `Script.after`: the product's lines come after those of every other product of the group (compose).
+AFTER_ALL = "*"
+
+
 class Commands(_Strict):
     """The commands a script's actions call, as the guide writes them. Unset ones come from
     data/script-commands.yaml (the engine's defaults, each cited there)."""
@@ -170,7 +174,7 @@ class Script(_Strict):
     start: list[Action]
     stop: list[Action] = [Action(kill="all")]
     first: list[str] = []         # service keys that start first (and so stop last) in any failover group
-    after: list[str] = []         # products whose lines must come before this product's in a group
+    after: list[str] = []         # products whose lines must come before this product's in a group ("*": all others)
     armload_options: Cited | None = None   # ARMLOAD switches of every load (a service's options override)
     net_yes: Cited | None = None
     stop_wrap: list[Wrap] = []
@@ -291,6 +295,9 @@ class Table(_Strict):
 class Product(_Strict):
     id: str
     title: str
+    # The product's name in the site's navigation and tables: short and distinct from every other product's
+    # ("AC + SNMP/AMC (§1.7)"). Unset: the title with the section, which is long for many products.
+    short_title: str = ""
     section: str
     lines: tuple[int, int]
     summary: Text
@@ -311,6 +318,11 @@ class Product(_Strict):
     artifacts: list[Artifact] = []
     tables: list[Table] = []
     errata: list[Erratum] = []
+
+    @property
+    def nav_title(self) -> str:
+        """short_title, or the title with its guide section when the product sets none."""
+        return self.short_title or f"{self.title} (§{self.section})"
 
     def param(self, name: str) -> Param:
         return next(p for p in self.parameters if p.name == name)

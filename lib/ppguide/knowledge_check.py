@@ -37,7 +37,7 @@ from pydantic import ValidationError
 from . import evaluate, expressions, scripts
 from .artifact_kinds import KINDS, SYNC_SOURCES
 from .errors import KnowledgeFault
-from .knowledge import SLOTS, Product, expand_shared, knowledge_files, load_places, shown
+from .knowledge import AFTER_ALL, SLOTS, Product, expand_shared, knowledge_files, load_places, shown
 
 #: Kinds of artifact whose content is built from `template`, and how (a text template or an expression).
 TEMPLATE_KINDS = {k.name: k.template for k in KINDS.values() if k.template}
@@ -347,7 +347,7 @@ class _Checker:
                     self.fault(key, f"{where} names a service the product does not declare (services: {sorted(keys)})")
             known = set(knowledge_files()) | {f.stem for f in self.path.parent.glob("*.yaml")}
             for other in p.script.after:
-                if other not in known:
+                if other not in known and other != AFTER_ALL:
                     self.fault(other, "script.after names a product that no knowledge file defines")
         errata = {e.id for e in p.errata}
         for lit in p.cited():

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import functools
 import html
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from . import evaluate as engine
+from . import present
 from .bundle import Bundle
 from .errors import ParameterError, Problem
-from .knowledge import load, load_places
-
-pd.set_option("display.max_colwidth", None)   # steps, reasons and errata are sentences: show them whole
+from .knowledge import load
 
 
 def _needs_bundle(show: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,73 +55,68 @@ def compose(group: dict[str, Any]) -> Bundle:
 
 
 @_needs_bundle
-def group_table(bundle: Bundle) -> pd.DataFrame:
+def group_table(bundle: Bundle) -> present.Html:
     """The products of a composed group and the parameters each received."""
-    return pd.DataFrame([{"product": pid, "parameters": ", ".join(f"{k}={v}" for k, v in params.items())}
-                         for pid, params in bundle.parameters["products"].items()]).set_index("product")
+    return present.Html(present.facts(bundle))
 
 
 @_needs_bundle
-def parameters_table(bundle: Bundle) -> pd.DataFrame:
-    product = load(bundle.product)
-    return pd.DataFrame([{"parameter": p.name, "value": bundle.parameters[p.name],
-                          "source": "default" if p.name in bundle.defaulted else "given", "type": p.type,
-                          "help": p.help.en, "説明": p.help.ja} for p in product.parameters]).set_index("parameter")
+def parameters_table(bundle: Bundle) -> present.Html:
+    """The checked facts: value, whether given or the declared default, and what each means."""
+    return present.Html(present.facts(bundle))
+
+
+def _link_base(base: str) -> str:
+    """Links in Jupyter resolve against the notebook's folder (the kernel's working directory): an absolute
+    output_dir below it is linked relatively; one elsewhere stays as it is (Jupyter cannot serve it)."""
+    if base and os.path.isabs(base):
+        try:
+            rel = os.path.relpath(base)
+        except ValueError:              # Windows: another drive
+            return base
+        if not rel.startswith(".."):
+            return Path(rel).as_posix()
+    return base
 
 
 @_needs_bundle
-def checklist_table(bundle: Bundle) -> pd.DataFrame:
-    """Every step in the order to work them, with the place each is done at."""
-    places = load_places()
-    rows = [{"#": s.n, "place": places[s.place].en, "kind": s.kind, "step": s.title_en, "手順": s.title_ja,
-             "why": s.why_en, "GUI": " / ".join(s.gui), "file": s.artifact or "", "guide lines": ", ".join(map(str, s.cite))}
-            for s in bundle.steps]
-    columns = ["#", "place", "kind", "step", "手順", "why", "GUI", "file", "guide lines"]
-    if any(s.product for s in bundle.steps):          # a composed group: say whose step each row is
-        for row, s in zip(rows, bundle.steps):
-            row["#"] = f"{s.product} {s.n}"
-    return pd.DataFrame(rows, columns=columns).set_index("#")
+def checklist_table(bundle: Bundle, base: str = "") -> present.Html:
+    """Every step in the order to work it, with the place each is done at and links to its files."""
+    return present.Html(present.checklist(bundle, _link_base(base)))
 
 
 @_needs_bundle
-def values_table(bundle: Bundle) -> pd.DataFrame:
-    helps = {v.name: v.help for v in load(bundle.product).values} if bundle.product != "group" else {}
-    return pd.DataFrame([{"value": k, "result": v, "meaning": helps[k].en if k in helps else "",
-                          "意味": helps[k].ja if k in helps else ""} for k, v in bundle.values.items()]).set_index("value")
+def values_table(bundle: Bundle) -> present.Html:
+    """Computed values as tables (records and mappings nested), never as Python reprs."""
+    return present.Html(present.values(bundle))
 
 
 @_needs_bundle
-def warnings_table(bundle: Bundle) -> pd.DataFrame:
-    return pd.DataFrame([{"id": w.id, "warning": w.en, "警告": w.ja, "guide lines": ", ".join(map(str, w.cite))}
-                         for w in bundle.warnings], columns=["id", "warning", "警告", "guide lines"])
+def warnings_table(bundle: Bundle) -> present.Html:
+    return present.Html(present.warnings(bundle))
 
 
 @_needs_bundle
-def errata_table(bundle: Bundle) -> pd.DataFrame:
-    return pd.DataFrame([{"product": e.product or bundle.product, "line": e.line, "kind": e.kind,
-                          "the guide says": e.guide, "ppguide emits": e.emits,
-                          "why": e.why_en, "certain": "yes" if e.certain else "no - check",
-                          "override": e.override or ""} for e in bundle.errata],
-                        columns=["product", "line", "kind", "the guide says", "ppguide emits", "why", "certain", "override"])
+def errata_table(bundle: Bundle) -> present.Html:
+    return present.Html(present.errata(bundle))
 
 
 @_needs_bundle
 def show_tables(bundle: Bundle) -> None:
-    for t in bundle.tables:
-        display(Markdown(f"**{t.title.en} / {t.title.ja}** (guide lines {', '.join(map(str, t.cite))})"))
-        display(pd.DataFrame(t.rows, columns=t.columns))
-        for n in t.notes:
-            display(Markdown(f"- {n.en} / {n.ja}"))
+    for title, markup in present.guide_tables(bundle):
+        display(Markdown(f"**{title}**"))
+        display(present.Html(markup))
 
 
 @_needs_bundle
-def show_checklist(bundle: Bundle) -> None:
-    display(checklist_table(bundle))
+def show_checklist(bundle: Bundle, base: str = "") -> None:
+    display(checklist_table(bundle, base))
 
 
 @_needs_bundle
 def show_timelines(bundle: Bundle) -> None:
     """Files of role `timeline`: PNG pictures shown as images, CSV tables as tables."""
+    import csv
     import io
 
     from IPython.display import Image
@@ -133,21 +127,22 @@ def show_timelines(bundle: Bundle) -> None:
         if f.content[:8] == b"\x89PNG\r\n\x1a\n":
             display(Image(data=f.content, format="png"))
         elif f.path.endswith(".csv"):
-            display(pd.read_csv(io.BytesIO(f.content), encoding="utf-8-sig" if f.encoding == "utf-8" else f.encoding))
+            rows = list(csv.reader(io.StringIO(f.text().lstrip("\ufeff"))))
+            if rows:
+                display(present.Html(present.table(rows[0], ([present.esc(c) for c in r] for r in rows[1:]))))
 
 
 @_needs_bundle
 def show_files(bundle: Bundle, download_base: str = "") -> None:
-    """Each emitted file, as Windows will read it, with a link to download it."""
+    """Each emitted file, as Windows will read it, with a link that opens it (relative to the notebook)."""
     for f in bundle.files:
         if f.role == "checklist":
             continue
-        href = f"{download_base.rstrip('/')}/{f.path}" if download_base else f.path
-        display(HTML(f'<p><a href="{html.escape(href)}" download>{html.escape(f.path)}</a> '
-                     f'<small>({f.role}, {f.place}, {f.encoding}, sha256 {f.sha256[:12]}…)</small></p>'))
+        display(HTML(f'<p>{present.link(_link_base(download_base), f.path, download=False)} '
+                     f'<small>({html.escape(f.role)}, {html.escape(f.place)}, {html.escape(f.encoding)}, '
+                     f'sha256 {f.sha256[:12]}…)</small></p>'))
         if f.encoding != "binary":
-            lang = "bat" if f.path.endswith(".bat") else "ini" if f.path.endswith(".reg") else "text"
-            display(Markdown(f"```{lang}\n{f.text()}\n```"))
+            display(Markdown(f"```{present.code_language(f)}\n{f.text()}\n```"))
 
 
 @_needs_bundle
@@ -188,7 +183,7 @@ def audit(product: str | list[str] | None, start: str | None, stop: str | None,
     return audit_mod.audit(facts, start or None, stop or None, regs)
 
 
-def findings_table(findings: list | None) -> pd.DataFrame | None:
+def findings_table(findings: list | None) -> present.Html | None:
     """One row per finding: severity, file, line, rule, message (English and Japanese), guide lines."""
     if findings is None:
         return None
@@ -197,7 +192,8 @@ def findings_table(findings: list | None) -> pd.DataFrame | None:
     counts = audit_mod.summary(findings)
     display(Markdown(f"**{len(findings)} findings**: {counts['error']} errors, {counts['warning']} warnings, "
                      f"{counts['info']} info. " + ("Exit code 1 on the command line." if counts["error"] else "Nothing to correct.")))
-    return pd.DataFrame([{"severity": f.severity, "file": Path(f.file).name, "line": f.line or "", "rule": f.rule,
-                          "finding": f.en, "指摘": f.ja, "guide lines": ", ".join(map(str, f.guide_lines))}
-                         for f in findings],
-                        columns=["severity", "file", "line", "rule", "finding", "指摘", "guide lines"])
+    return present.Html(present.table(
+        ["severity", "file", "line", "rule", "finding / 指摘", "guide lines"],
+        ([present.esc(f.severity), present.esc(Path(f.file).name), present.esc(f.line or ""), f"<code>{present.esc(f.rule)}</code>",
+          present.esc(f.en) + "<br>" + present.esc(f.ja), present.esc(", ".join(map(str, f.guide_lines)))] for f in findings),
+        "findings"))

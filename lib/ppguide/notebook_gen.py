@@ -60,7 +60,7 @@ def build(product: Product) -> nbformat.NotebookNode:
         cells += [new_markdown_cell("## Computed values / 算出値"), _cell("ppg.values_table(bundle)", "values")]
     if any(a.kind == "timeline" for a in product.artifacts):
         cells += [new_markdown_cell("## Timelines / タイムライン"), _cell("ppg.show_timelines(bundle)", "timelines")]
-    cells += [new_markdown_cell("## Procedure, in order / 手順 (作業順)"), _cell("ppg.show_checklist(bundle)", "checklist"),
+    cells += [new_markdown_cell("## Procedure, in order / 手順 (作業順)"), _cell("ppg.show_checklist(bundle, download_base or output_dir)", "checklist"),
               new_markdown_cell("## Warnings for these facts / 警告"), _cell("ppg.warnings_table(bundle)", "warnings"),
               new_markdown_cell("## Guide errata that apply / ガイドの誤りと対処\n\n"
                                 "Where the guide is wrong, the files below carry the corrected form."),
@@ -92,7 +92,7 @@ def build_compose() -> nbformat.NotebookNode:
                    "download_base: str = ''  # prefix of the download links (empty: output_dir)", "parameters"),
              new_markdown_cell("## Products in the group / グループの製品"),
              _cell("ppg.collect(None, globals(), _known)\nbundle = ppg.compose(group)\nppg.group_table(bundle)", "validate"),
-             new_markdown_cell("## Procedure, in order / 手順 (作業順)"), _cell("ppg.show_checklist(bundle)", "checklist"),
+             new_markdown_cell("## Procedure, in order / 手順 (作業順)"), _cell("ppg.show_checklist(bundle, download_base or output_dir)", "checklist"),
              new_markdown_cell("## Warnings for these facts / 警告"), _cell("ppg.warnings_table(bundle)", "warnings"),
              new_markdown_cell("## Guide errata that apply / ガイドの誤りと対処"), _cell("ppg.errata_table(bundle)", "errata"),
              new_markdown_cell("## Emitted files / 出力ファイル"),

@@ -227,6 +227,25 @@ def _service(v: str) -> str:
     return v
 
 
+def _bom_item(v: str) -> str:
+    # ESMPRO/BOM's monitoring item IDs: APPL and digits (guide L7578 "(APPLXXX)", L7691 "APPL003").
+    if not re.fullmatch(r"APPL[0-9]{1,10}", v):
+        raise _Reject("an ESMPRO/BOM monitoring item ID: APPL followed by digits, such as APPL003",
+                      "ESMPRO/BOM の監視項目 ID: APPL に数字が続くもの (例: APPL003)")
+    return v
+
+
+def _logical_host(v: str) -> str:
+    # A PFM logical host name stands inside a quoted service name ("JP1PCMGR_PN [VCOMSQL]", guide L9884):
+    # a space, bracket or quote would break it. JP1 limits the name to 32 bytes.
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?", v) or v.isdigit():
+        raise _Reject("a logical host name: 1-32 letters, digits or - (not at either end, not digits only), "
+                      "no spaces or brackets (it goes inside the service name JP1PCMGR_xx [name])",
+                      "論理ホスト名: 英数字と - の 1～32 文字 (- は先頭・末尾不可、数字のみ不可)。"
+                      "空白や括弧は不可 (サービス名 JP1PCMGR_xx [名前] の中に入るため)")
+    return v
+
+
 def _split_list(v: Any) -> Any:
     """A list given as text: "[A, B]" (papermill -p, the notebook) is read as YAML, "A,B" is split at commas."""
     if isinstance(v, str):
@@ -315,6 +334,9 @@ SCALARS: dict[str, tuple[Any, str, str, str]] = {
     "version": (_checked(_version), "str", "a version number", "バージョン番号"),
     "sid": (_checked(_sid), "str", "a SQL Server login SID (0x + 32 hex digits)", "SQL Server ログインの SID (0x + 16 進 32 桁)"),
     "service": (_checked(_service), "str", "a Windows service name", "Windows のサービス名"),
+    "bom_item": (_checked(_bom_item), "str", "an ESMPRO/BOM monitoring item ID (APPL + digits)",
+                 "ESMPRO/BOM の監視項目 ID (APPL + 数字)"),
+    "logical_host": (_checked(_logical_host), "str", "a PFM logical host name", "PFM の論理ホスト名"),
     "bool": (Annotated[bool, BeforeValidator(_bool)], "bool", "true or false", "true または false"),
     "int": (Annotated[int, BeforeValidator(_whole_number)], "int", "a whole number", "整数"),
 }

@@ -2,13 +2,17 @@
 
 `build_docs(docs_dir)` writes, for every product:
 
-- ``products/<id>.ipynb``: notebooks/<id>.ipynb executed by papermill on the product's job in
-  data/example-cluster.yaml, its bundle in ``products/<id>/bundle/`` (with directory URLs the page
-  lives at ``products/<id>/``, so the notebook's ``bundle/<path>`` links reach the files);
+- ``products/<id>.md``: the product page, procedure first: what it is, the example cluster's facts, the
+  checklist (tick boxes, links to its files), computed values (tables) and timelines (pictures), the files
+  (contents folded), warnings and errata; no notebook code and no path of the build machine;
+- ``products/<id>/<id>.ipynb``: notebooks/<id>.ipynb executed by papermill on the product's job in
+  data/example-cluster.yaml (in that folder, so its links reach the bundle), offered for download;
+- ``products/<id>/bundle/``: the bundle it wrote (the page is made from the engine's bundle for the same
+  facts and the build checks both are the same), and ``products/<id>/<id>-bundle.zip``;
 - ``reference/<id>.md``: the product's knowledge as tables, every guide literal with its line;
 
-and, once, ``products/index.md``, ``reference/index.md`` and ``errata.md`` (every erratum of every
-product). Only these generated paths are touched; ``index.md`` and other hand-written pages stay.
+and, once, ``products/index.md``, ``reference/index.md``, ``errata.md`` (every erratum of every product) and the
+audit rules. Only these generated paths are touched; ``index.md`` and other hand-written pages stay.
 The same knowledge and example cluster give the same files: papermill's timings are dropped.
 """
 from __future__ import annotations
@@ -17,6 +21,7 @@ import html
 import json
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,7 +29,9 @@ from typing import Any
 import nbformat
 import yaml
 
+from . import present
 from .batch import read_inventory
+from .bundle import Bundle
 from .cited import Cited
 from .errors import PpguideError
 from .knowledge import DATA, ROOT, Product, load, load_places, product_ids
@@ -72,26 +79,126 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def execute_product(pid: str, params: dict[str, Any], docs_dir: Path) -> Path:
-    """Run notebooks/<pid>.ipynb on `params`; write the executed notebook and its bundle under docs_dir/products."""
+    """Run notebooks/<pid>.ipynb on `params` in docs_dir/products/<pid>/: the executed notebook <pid>.ipynb and,
+    beside it, the bundle it writes into bundle/ (relative, so neither holds a path of the build machine and the
+    notebook's file links work wherever the folder is unpacked)."""
     from .execute import execute_notebook
 
     source = NOTEBOOKS / f"{pid}.ipynb"
     if not source.is_file():
         raise PpguideError(f"{source.relative_to(ROOT)} is missing: run `ppguide notebooks`",
                            f"{source.relative_to(ROOT)} がありません: `ppguide notebooks` を実行してください")
-    products = docs_dir / "products"
-    bundle_dir = (products / pid / DOWNLOAD_BASE).resolve()
-    target = products / f"{pid}.ipynb"
+    folder = (docs_dir / "products" / pid).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    bundle_dir = folder / DOWNLOAD_BASE
+    target = folder / f"{pid}.ipynb"
     with tempfile.TemporaryDirectory(prefix=f"ppguide-docs-{pid}-") as tmp:
         executed = Path(tmp) / f"{pid}.ipynb"
-        execute_notebook(source, executed, dict(params, output_dir=str(bundle_dir), download_base=DOWNLOAD_BASE),
-                         Path(tmp), f"{pid} on the example cluster")
+        execute_notebook(source, executed, dict(params, output_dir=DOWNLOAD_BASE, download_base=""), folder,
+                         f"{pid} on the example cluster")
         nb = clean_notebook(nbformat.read(executed, as_version=4))
     if not (bundle_dir / "manifest.json").is_file():
         raise PpguideError(f"{pid}: the notebook wrote no bundle into {bundle_dir}",
                            f"{pid}: ノートブックが {bundle_dir} にバンドルを書き込みませんでした")
     target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
     return target
+
+
+def bundle_zip(bundle_dir: Path, target: Path) -> Path:
+    """The bundle as one zip: its files in manifest order, then manifest.json; fixed timestamps, so the same bundle
+    gives the same bytes."""
+    manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
+    paths = [a["path"] for a in manifest["artifacts"]] + ["manifest.json"]
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for rel in paths:
+            info = zipfile.ZipInfo(rel, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, (bundle_dir / rel).read_bytes())
+    return target
+
+
+# --------------------------------------------------------------------------------------------
+# product pages: the procedure first, as Markdown beside the executed notebook
+# --------------------------------------------------------------------------------------------
+
+def _fenced(body: str, lang: str, indent: str) -> list[str]:
+    fence = "`" * max(3, max((len(r) for r in _runs(body, "`")), default=0) + 1)
+    lines_ = [fence + lang, *body.replace("\r\n", "\n").rstrip("\n").split("\n"), fence]
+    return [indent + ln if ln else "" for ln in lines_]
+
+
+def _title_attr(s: str) -> str:
+    return s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def product_page(product: Product, bundle: Bundle) -> str:
+    """docs/products/<id>.md: what the procedure is, the example cluster's facts, the ordered checklist, the computed
+    values, the files (contents folded), warnings and errata. Files are linked relative to the page's URL
+    (products/<id>/), where the bundle, its zip and the executed notebook are published."""
+    pid = product.id
+    here = f"{pid}/"                         # Markdown links: relative to docs/products/<id>.md
+    zip_name = f"{pid}-bundle.zip"
+    md = ["---", f"title: {json.dumps(product.nav_title, ensure_ascii=False)}", "---", "",
+          f"# {text(product.title)}", "",
+          f"Guide §{product.section}, lines {product.lines[0]}-{product.lines[1]}. "
+          f"[Reference](../reference/{pid}.md) · [all errata](../errata.md)", "",
+          text(product.summary.en), "", text(product.summary.ja), "",
+          '<div class="ppg-downloads" markdown>', "",
+          f"[Whole bundle (zip)]({here}{zip_name}){{ download=\"{zip_name}\" .md-button .md-button--primary }}",
+          f"[checklist.md]({here}{DOWNLOAD_BASE}/checklist.md){{ download=\"checklist.md\" .md-button }}",
+          f"[manifest.json]({here}{DOWNLOAD_BASE}/manifest.json){{ download=\"manifest.json\" .md-button }}",
+          f"[Executed notebook (open in Jupyter)]({here}{pid}.ipynb){{ download=\"{pid}.ipynb\" .md-button }}", "",
+          "</div>", "",
+          "Everything on this page was made for the example cluster below. For your own cluster, give your facts to "
+          f"the notebook (`notebooks/{pid}.ipynb`, or the executed one above) or run "
+          f"`ppguide run {pid} -f my-cluster.yaml -o OUTDIR`; the files come out the same way.", "",
+          "## The example cluster / 例のクラスタ", "", present.facts(bundle), "",
+          "## Procedure / 手順", "",
+          "Work down the list in order and tick each step when it is done (the ticks stay in this browser). "
+          "Printing this page gives the checklist without the navigation. / 上から順に作業し、終わった手順に"
+          "チェックを付けてください。", "",
+          present.checklist(bundle, DOWNLOAD_BASE, download=True), ""]
+    if bundle.values:
+        md += ["## Computed values / 算出値", "", present.values(bundle), ""]
+    pictures = [f for f in bundle.files if f.role == "timeline" and f.content[:8] == b"\x89PNG\r\n\x1a\n"]
+    if pictures:
+        md += ["## Timelines / タイムライン", ""]
+        md += [f"![{text(f.path)}]({here}{DOWNLOAD_BASE}/{f.path})" for f in pictures] + [""]
+    tables = present.guide_tables(bundle)
+    if tables:
+        md += ["## Tables from the guide / ガイドの表", ""]
+    for heading, markup in tables:
+        md += [f"### {text(heading)}", "", markup, ""]
+    md += ["## Files / 出力ファイル", "", present.files(bundle, DOWNLOAD_BASE, download=True), ""]
+    for f in bundle.files:
+        if f.encoding == "binary" or f.role == "checklist":
+            continue
+        md += [f'??? abstract "{_title_attr(f.path)} ({f.role}, {f.place})"', ""]
+        md += _fenced(f.text(), present.code_language(f), "    ") + [""]
+    md += ["## Warnings / 警告", "", present.warnings(bundle), "",
+           "## Guide errata that apply / 適用されるガイドの誤り", "",
+           "Where the guide is wrong, the files above carry the corrected form.", "", present.errata(bundle), ""]
+    return "\n".join(md)
+
+
+def publish_product(product: Product, params: dict[str, Any], docs_dir: Path) -> list[Path]:
+    """Execute the product's notebook on `params`, zip its bundle and write its page; returns the paths written.
+
+    The page is made from the engine's bundle for the same facts; it must be the bundle the notebook wrote
+    (same manifest bytes), or the build stops."""
+    from .evaluate import evaluate
+
+    nb = execute_product(product.id, params, docs_dir)
+    folder = nb.parent
+    bundle = evaluate(product.id, params)
+    if (folder / DOWNLOAD_BASE / "manifest.json").read_bytes() != bundle.manifest_bytes():
+        raise PpguideError(f"{product.id}: the notebook's bundle differs from the engine's for the same facts",
+                           f"{product.id}: ノートブックのバンドルがエンジンの出力と一致しません")
+    archive = bundle_zip(folder / DOWNLOAD_BASE, folder / f"{product.id}-bundle.zip")
+    page = docs_dir / "products" / f"{product.id}.md"
+    _write(page, product_page(product, bundle))
+    return [nb, archive, page]
 
 
 # --------------------------------------------------------------------------------------------
@@ -200,12 +307,13 @@ def _script_action(product: Product, a) -> tuple[str, str]:
 
 
 def _reference_intro(p: Product) -> list[str]:
-    return [f"# {p.title}: reference",
+    return ["---", f"title: {json.dumps(p.nav_title, ensure_ascii=False)}", "---", "",
+          f"# {p.title}: reference",
           "",
           f"Generated from `procedures/{p.id}.yaml` (the knowledge), not from a run: guide §{p.section}, "
           f"lines {p.lines[0]}-{p.lines[1]}. Every literal taken from the guide shows the line it stands on "
           "(`L123`); a literal the guide gets wrong names the erratum that corrects it. "
-          f"The procedure executed on the example cluster is on the [product page](../products/{p.id}.ipynb); "
+          f"The procedure executed on the example cluster is on the [product page](../products/{p.id}.md); "
           "every erratum of every product is on the [errata page](../errata.md).",
           "",
           text(p.summary.en),
@@ -375,7 +483,7 @@ def errata_page(products: list[Product]) -> str:
           ""]
     total = 0
     for kind, (title, intro) in ERRATA_KINDS.items():
-        rows = [[f"[{text(p.id)}](reference/{p.id}.md#erratum-{e.id})", *_erratum_cells(e, anchor=False)]
+        rows = [[f"[{text(p.nav_title)}](reference/{p.id}.md#erratum-{e.id})", *_erratum_cells(e, anchor=False)]
                 for p in sorted(products, key=lambda p: p.id) for e in _sorted_errata(p) if e.kind == kind]
         total += len(rows)
         md += [f"## {title}", "", intro, "", f"{len(rows)} errata.", ""]
@@ -447,17 +555,25 @@ def audit_rules_page(products: list[Product]) -> str:
     return "\n".join(md)
 
 
-def products_index(products: list[Product], examples: dict[str, dict[str, Any]]) -> str:
+def _section_key(p: Product) -> tuple[int, ...]:
+    """Guide order: §1.2 before §1.10."""
+    return tuple(int(n) if n.isdigit() else 0 for n in p.section.split("."))
+
+
+def products_index(products: list[Product]) -> str:
     md = ["# Products / 製品",
           "",
-          "Each page is the product's notebook executed on the example cluster (`data/example-cluster.yaml`); "
-          "its files can be downloaded from the page. Change the facts by running the notebook yourself or "
-          "`ppguide run`.",
+          "One page per product: the procedure worked out for the example cluster (`data/example-cluster.yaml`), "
+          "its checklist with tick boxes, computed values, files, warnings and the guide errata that apply. Each "
+          "bundle downloads as one zip or file by file; the executed notebook opens in Jupyter. For your own "
+          "cluster, run the notebook with your facts or `ppguide run`.",
+          "",
+          "製品ごとのページです。例のクラスタでの手順 (チェックリスト)、算出値、出力ファイル、警告、ガイドの誤りを示します。",
           ""]
-    md += table(["product", "guide section", "guide lines", "example parameters", "reference"],
-                [[f"[{text(p.title)}]({p.id}.ipynb)", f"§{p.section}", f"{p.lines[0]}-{p.lines[1]}",
-                  "<br>".join(f"{code(k)} = {code(json.dumps(v, ensure_ascii=False))}" for k, v in examples[p.id].items()),
-                  f"[{p.id}](../reference/{p.id}.md)"] for p in products])
+    md += table(["product", "full title", "guide lines", "bundle", "reference"],
+                [[f"[{text(p.nav_title)}]({p.id}.md)", text(p.title), f"{p.lines[0]}-{p.lines[1]}",
+                  f"[{p.id}-bundle.zip]({p.id}/{p.id}-bundle.zip)", f"[{p.id}](../reference/{p.id}.md)"]
+                 for p in sorted(products, key=_section_key)])
     return "\n".join(md)
 
 
@@ -522,7 +638,7 @@ def build_docs(docs_dir: Path = Path("docs")) -> list[Path]:
         task = progress.add_task("product pages", total=len(products))
         for p in products:
             progress.update(task, description=f"product pages: {p.id}")
-            written.append(execute_product(p.id, examples[p.id], docs_dir))
+            written += publish_product(p, examples[p.id], docs_dir)
             ref = docs_dir / "reference" / f"{p.id}.md"
             _write(ref, reference_page(p))
             written.append(ref)
@@ -530,7 +646,7 @@ def build_docs(docs_dir: Path = Path("docs")) -> list[Path]:
         progress.update(task, description="product pages")
     from .site_calculators import calculators_page
     written.append(calculators_page(docs_dir))
-    for rel, content in (("products/index.md", products_index(products, examples)),
+    for rel, content in (("products/index.md", products_index(products)),
                          ("reference/index.md", reference_index(products)),
                          ("errata.md", errata_page(products)),
                          ("audit-rules.md", audit_rules_page(products))):

@@ -52,7 +52,8 @@ WIN_FORBIDDEN = set('<>:"/\\|?*')
 SAMPLES = {"str": "vhost", "netbios": "SERVER1", "drive": "X:", "winpath": "C:\\ESM", "dirname": "DMSG",
            "ipv4": "192.168.10.5", "netmask": "255.255.255.0", "version": "4.16", "groupname": "esmgroup",
            "hostname": "vhost", "account": "Administrators",
-           "sid": "0xD3E867055C472F448D051684D579EC3D", "service": "OracleServiceSID1"}
+           "sid": "0xD3E867055C472F448D051684D579EC3D", "service": "OracleServiceSID1", "bom_item": "APPL003",
+           "logical_host": "VCOMSQL"}
 
 
 @dataclass
@@ -316,6 +317,25 @@ def service_values() -> list[tuple[str, Any, str, Any]]:
             ("leading-hyphen", "-x"), ("leading-dot", ".x"), ("backslash", "a\\b"), ("slash", "a/b"),
             ("japanese", "サービス"), ("semicolon", "a;b"), ("equals", "a=b"), ("paren", "a(b"), ("empty", ""),
             ("device", "NUL"), ("over-long", "s" * 257), ("number", 12345)]]
+def bom_item_values() -> list[tuple[str, Any, str, Any]]:
+    # ESMPRO/BOM item IDs: APPL and digits (guide L7578, L7691 APPL003); the placeholder APPLxxx is no ID.
+    return [("guide-example", "APPL003", "accept", "APPL003"), ("ok-one-digit", "APPL7", "accept", "APPL7"),
+            ("lower-case", "appl003", "either", "appl003")] + [
+        (label, v, "refuse", None) for label, v in [
+            ("placeholder", "APPLxxx"), ("no-digits", "APPL"), ("digits-only", "003"), ("space-inside", "APPL 003"),
+            ("trailing-space", "APPL003 "), ("other-prefix", "ABCD003"), ("fullwidth", "ＡＰＰＬ００３"),
+            ("w-switch", "APPL003 -w 0"), ("slash-switch", "APPL003/w"), ("empty", ""), ("over-long", "APPL" + "9" * 20)]]
+
+
+def logical_host_values() -> list[tuple[str, Any, str, Any]]:
+    # PFM's logical host stands inside "JP1PCMGR_PN [VCOMSQL]" (guide L9884): no space, bracket or quote.
+    return [("guide-example", "VCOMSQL", "accept", "VCOMSQL"), ("ok-hyphen", "pfm-lhost1", "accept", "pfm-lhost1"),
+            ("ok-32", "h" * 32, "accept", "h" * 32)] + [
+        (label, v, "refuse", None) for label, v in [
+            ("space", "VCOM SQL"), ("close-bracket", "VCOMSQL] x"), ("open-bracket", "VCOM[SQL"), ("empty", ""),
+            ("33-chars", "h" * 33), ("digits-only", "1234"), ("leading-hyphen", "-lhost"), ("trailing-hyphen", "lhost-"),
+            ("dot", "lhost.example"), ("underscore", "l_host"), ("apostrophe", "it's"), ("bang", "a!b"),
+            ("close-paren-hostname", "v)hostname"), ("japanese", "論理ホスト"), ("comma", "a,b"), ("semicolon", "a;b")]]
 
 
 def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, Any]]:
@@ -345,12 +365,16 @@ def scalar_values(pid: str, d, t: str, base: Any) -> list[tuple[str, Any, str, A
         return sid_values()
     if t == "service":
         return service_values()
+    if t == "bom_item":
+        return bom_item_values()
+    if t == "logical_host":
+        return logical_host_values()
     return str_values(str(base))        # a text type this corpus does not know yet: hostile text, either way
 
 
 NON_TEXT = {"bool", "int", "choice", "records"}
 TEXT_TYPES = {"str", "netbios", "drive", "winpath", "dirname", "ipv4", "netmask", "version", "groupname",
-              "hostname", "account", "sid", "service"}
+              "hostname", "account", "sid", "service", "bom_item", "logical_host"}
 
 
 def is_text(t: str) -> bool:
