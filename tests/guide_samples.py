@@ -31,6 +31,8 @@ SAMPLES = {
     "deliverymanager-agent-stop": ("deliverymanager", "stop", 3288, 3310),
     "clientmanager-start": ("clientmanager", "start", 5988, 6118),
     "clientmanager-stop": ("clientmanager", "stop", 6122, 6231),
+    "netvisor-start": ("netvisor", "start", 8029, 8233),
+    "netvisor-stop": ("netvisor", "stop", 8237, 8421),
     "netvisorpro-start": ("netvisorpro", "start", 8689, 9051),
     "netvisorpro-stop": ("netvisorpro", "stop", 9055, 9345),
     # BOM's samples break off (<中略>, <後略>); L7759, the FAILOVER switch-off, stands outside the code blocks

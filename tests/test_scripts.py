@@ -196,6 +196,23 @@ def test_on_error_exit_reports_and_leaves_without_pause():
     assert b"ERROR_STEP" not in stop
 
 
+def test_a_first_service_keeps_its_error_check():
+    """Netvisor L8058-8059: ESM Base Service starts first in any group (L7924) and its ARMLOAD is checked;
+    the check moves with the service into the leading block, in START and FAILOVER alike."""
+    script = {"first": ["base"], "start": [{"load": "base", "on_error": "exit"}, {"load": "cmd"}],
+              "armload_options": OPTIONS}
+    g = group(script, [NVBASE, NVCMD])
+    assert g.blocks[0].first and [(l.text, l.on_error) for l in g.blocks[0].start] == [
+        ("ARMLOAD.EXE id_Base /S /M /WAIT 0 Nvbase", "exit")]
+    start, _ = emitted(script, [NVBASE, NVCMD])
+    for label in ("NORMAL", "FAILOVER"):
+        assert branch(start, label)[1:4] == ["ARMLOAD.EXE id_Base /S /M /WAIT 0 Nvbase",
+                                             "IF ERRORLEVEL 1 GOTO ERROR_STEP1", "ARMLOAD.EXE id_Cmd /S /M /WAIT 0 Nvcmd"]
+    # without an on_error on its load action the first service has no check (ServerManager, L851)
+    plain = group({"first": ["base"], "start": [{"load": "base"}], "armload_options": OPTIONS}, [NVBASE])
+    assert plain.blocks[0].start[0].on_error is None
+
+
 def test_slots_place_lines_after_the_priority_check_and_on_recover():
     """L875-888: the highest-priority server's work before ON_OTHER1, the others' after it; L893-900 RECOVER."""
     start, stop = emitted({"start": [{"log": "main"}, {"log": "top", "slot": "highest"},

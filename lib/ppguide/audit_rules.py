@@ -126,8 +126,14 @@ def _emits(a: Audit, product, e) -> str:
 
 
 def _erratum_hits(a: Audit) -> Iterator[tuple[Script, Cmd, Product, Erratum, str]]:
+    """Every line holding an erratum's broken form. Several products may record the same slip (ARMBroadcast in
+    ServerManager's and Netvisor's samples): a line is reported once per form, by the products the audit names
+    first, then by the others in their order."""
+    named = {x.product.id for x in a.products}
     seen: set[tuple] = set()
-    for product in a.all_products:
+    reported: set[tuple] = set()       # (script, line, form) already reported by an earlier product
+    ordered = sorted(a.all_products, key=lambda p: p.id not in named)
+    for product in ordered:
         for e in product.errata:
             chosen = _emits(a, product, e)
             for form in _forms(e):
@@ -138,8 +144,10 @@ def _erratum_hits(a: Audit) -> Iterator[tuple[Script, Cmd, Product, Erratum, str
                     continue     # the user's facts choose this form (an override such as sm_base_service_name)
                 for s in a.scripts():
                     for c in s.cmds:
-                        if c.kind != "blank" and (s.name, c.n, product.id, e.id) not in seen and rx.search(norm(c.text)):
+                        if c.kind != "blank" and (s.name, c.n, product.id, e.id) not in seen \
+                                and (s.name, c.n, norm(form)) not in reported and rx.search(norm(c.text)):
                             seen.add((s.name, c.n, product.id, e.id))   # one finding a line, whichever form matched
+                            reported.add((s.name, c.n, norm(form)))
                             yield s, c, product, e, form
 
 

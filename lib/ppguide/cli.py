@@ -281,6 +281,8 @@ def batch(inventory: Path = typer.Argument(..., metavar="INVENTORY", hidden=True
                "jobs": [asdict(r) for r in results]})
     elif not quiet:
         t = Table("cluster", "job", "product", "ok", "files", "warnings", "error")
+        for column in t.columns[:3]:
+            column.overflow = "fold"          # names are shown whole, folded if they must be, never cut
         for r in results:
             t.add_row(Text(r.cluster), Text(r.name), Text(r.product),
                       Text(r.status, "green") if r.ok else Text("failed", "red"), str(r.files), str(r.warnings),

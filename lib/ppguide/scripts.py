@@ -307,7 +307,9 @@ def head_block(product, ctx: dict[str, Any], loaded: set) -> Block | None:
     first = [s for k in b.spec.first for s in b.by_key.get(k, []) if s.name not in loaded]
     if not first:
         return None
-    loads = [b.load_line(s) for s in first]
+    # A first service keeps the ERRORLEVEL check its product's load action declares (Netvisor: Nvbase, L8059).
+    errors = {a.load: a.on_error for a in reversed(b.spec.start) if a.load is not None and holds(a.when, ctx)}
+    loads = [b.load_line(s, on_error=errors.get(s.key)) for s in first]
     loaded.update(s.name for s in first)
     return Block(product.id, loads, b.expand([Line("kill-marker", "all", product.id)], loads), first=True,
                  adds_to=b.adds_to)
