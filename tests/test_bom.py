@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
+from bat_text import branch  # noqa: E402
 from facts import compose, evaluate, write_bundle  # noqa: E402
 from wine import EVENT_BRANCHES, session, wine  # noqa: E402,F401
 
@@ -38,17 +39,6 @@ def on(item: str, exe: str = EXE) -> str:
 
 def off(item: str, exe: str = EXE) -> str:
     return f'"{exe}" -a {item} -w 0'                               # L7575, L7759: 0 = 監視 OFF (L7580)
-
-
-def branch(text: str, label: str) -> list[str]:
-    lines = text.split("\r\n")
-    out = []
-    for line in lines[lines.index(f":{label}") + 1:]:
-        if line.startswith('IF "%ARMS_SERVER%"') or line == "GOTO EXIT":
-            break
-        if line and not line.lower().startswith("rem") and not line.startswith('IF "%ARMS_DISK%"'):
-            out.append(line)
-    return out
 
 
 # -- the scripts' text ----------------------------------------------------------------------------

@@ -11,21 +11,15 @@ warnings of the checks the calculator carries, the refusals naming its inputs), 
 """
 from __future__ import annotations
 
-import functools
 import ipaddress
 import json
-import os
 import random
 import re
 import shutil
-import subprocess
-import sys
 import threading
-from http.server import ThreadingHTTPServer
 
 import pytest
-import yaml
-from test_site import CHROMIUM, CHROMIUM_ARGS, _missing, _QuietHandler
+from test_site import CHROMIUM, CHROMIUM_ARGS, _missing, mkdocs_build
 
 from ppguide import functions, network, ups_budget
 from ppguide.errors import ParameterError
@@ -33,6 +27,7 @@ from ppguide.evaluate import evaluate
 from ppguide.examples import guide_example
 from ppguide.knowledge import ROOT, load
 from ppguide.site_calculators import CALCULATORS, calculators_page
+from ppguide.site_serve import make_server
 
 SEED = 20261128
 CASES = 60          # random inputs per calculator, besides the edge cases
@@ -48,18 +43,13 @@ def site(tmp_path_factory):
         shutil.copytree(ROOT / "docs" / folder, docs / folder)
     (docs / "index.md").write_text("# Home\n\n[Calculators](calculators.md)\n", encoding="utf-8")
     calculators_page(docs)
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config.update(docs_dir=str(docs), site_dir=str(out), hooks=[str(ROOT / h) for h in config.get("hooks", [])])
-    (tmp / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp / "mkdocs.yml")],
-                            cwd=tmp, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    assert result.returncode == 0, result.stdout + result.stderr
+    mkdocs_build(docs, out, "http://127.0.0.1/")
     return docs, out
 
 
 @pytest.fixture(scope="module")
 def base_url(site):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site[1])))
+    server = make_server(site[1], port=0, quiet=True)      # what `make serve` runs
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -14,13 +14,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
-
+from bat_text import branch  # noqa: E402
 from facts import compose, evaluate, write_bundle  # noqa: E402
+from wine import wine  # noqa: E402,F401
+
 from ppguide.cited import normalise  # noqa: E402
 from ppguide.emit_bat import messages  # noqa: E402
 from ppguide.errors import ParameterError  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
-from wine import wine  # noqa: E402,F401
 
 # -- the guide's facts -----------------------------------------------------------------------------------
 CM_DIR = r"W:\Program Files\esmpro\esmprocm"          # L5982 (the switch partition is w:, L5955)
@@ -47,18 +48,6 @@ def stop_lines(cm_dir: str = CM_DIR) -> list[str]:
     """L6152-6160 (= L6194-6202), ARMNSDEL for Armsdel (erratum armsdel)."""
     return (["ARMNSDEL esmprocm", f'"{cm_dir}\\bin\\splaunch"'] + [f"ARMKILL {w}" for w in KILL_ORDER]
             + [f'net stop "{RELAY}"', "ARMKILL CMIT"])
-
-
-def branch(text: str, label: str) -> list[str]:
-    """The command lines of one branch: from :LABEL to its priority test or GOTO EXIT."""
-    lines = text.split("\r\n")
-    out = []
-    for line in lines[lines.index(f":{label}") + 1:]:
-        if line.startswith('IF "%ARMS_SERVER%"') or line == "GOTO EXIT":
-            break
-        if line and not line.lower().startswith("rem") and not line.startswith('IF "%ARMS_DISK%"'):
-            out.append(line)
-    return out
 
 
 def priority_blocks(text: str, label: str) -> list[str]:
@@ -443,6 +432,7 @@ def test_audit_of_the_guides_sample_finds_each_erratum():
     """The sample scripts cut from the guide (tests/fixtures/guide-samples): the audit reports the missing label
     (L6147, L6189), Armsdel (L6152) and the ESMPROC folder (L6025, L6078), and ppguide's own scripts pass."""
     from guide_samples import SAMPLES, fixture_path
+
     from ppguide.audit import audit, has_errors
 
     found = audit([("clientmanager", {})], fixture_path("clientmanager-start"), fixture_path("clientmanager-stop"))

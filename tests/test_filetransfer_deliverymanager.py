@@ -14,13 +14,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
+from bat_text import branch  # noqa: E402
+from facts import (  # noqa: E402
+    compose,  # noqa: E402
+    evaluate,
+    write_bundle,
+)
+from wine import available, session, wine  # noqa: E402,F401
 
 from ppguide.cited import normalise  # noqa: E402
-from facts import compose  # noqa: E402
 from ppguide.errors import ParameterError  # noqa: E402
-from facts import evaluate, write_bundle  # noqa: E402
 from ppguide.knowledge import load  # noqa: E402
-from wine import available, session, wine  # noqa: E402,F401
 
 # -- the guide's facts --------------------------------------------------------------------------
 FT_LOAD = "ARMLOAD.EXE NEC_ESMPROFT_SERVICE /S /M /FOV ESMFT"   # L2831, L2839, L3196, L3240
@@ -47,18 +51,6 @@ def node_line(node: str, ip: str) -> str:
 
 
 # -- reading a script's branches from its text -------------------------------------------------
-
-def branch(text: str, label: str) -> list[str]:
-    """The command lines of one branch: from :LABEL to its priority test or GOTO EXIT."""
-    lines = text.split("\r\n")
-    out = []
-    for line in lines[lines.index(f":{label}") + 1:]:
-        if line.startswith('IF "%ARMS_SERVER%"') or line == "GOTO EXIT":
-            break
-        if line and not line.lower().startswith("rem") and not line.startswith('IF "%ARMS_DISK%"'):
-            out.append(line)
-    return out
-
 
 def emitted(bundle, name: str) -> str:
     return bundle.file(name).text()

@@ -15,11 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
+from bat_text import branch as body  # noqa: E402
+from facts import compose, evaluate, facts, write_bundle  # noqa: E402
+from wine import EVENT_BRANCHES, session, wine  # noqa: E402,F401
 
 from ppguide import evaluate as engine  # noqa: E402
 from ppguide.errors import ParameterError  # noqa: E402
-from facts import compose, evaluate, facts, write_bundle  # noqa: E402
-from wine import EVENT_BRANCHES, session, wine  # noqa: E402,F401
 
 MESSAGES = yaml.safe_load((Path(__file__).resolve().parents[1] / "data" / "messages.yaml").read_text("utf-8"))
 MSG_DISK = MESSAGES["messages"]["disk"]["ja"]
@@ -383,6 +384,7 @@ def test_audit_finds_netvisors_errata_in_the_guides_samples():
     tests/guide_samples.py) reports Netvisor's recorded slips at exactly their lines; other products' errata
     that share a form (NetvisorPro's STOPNE label) are theirs to test."""
     from guide_samples import SAMPLES, fixture_path
+
     from ppguide.audit import audit
     expected = {("ipmd-watch-id", 8282): "erratum",                       # ARMLOG "o id_lpmd"
                 ("ipmd-watch-id", 8354): "erratum", ("ipmd-watch-id", 8355): "erratum",
@@ -401,17 +403,6 @@ def test_audit_finds_netvisors_errata_in_the_guides_samples():
 
 
 # --- a failover group with ServerManager ----------------------------------------------------------------
-
-def body(text: str, label: str) -> list[str]:
-    lines = text.split("\r\n")
-    out = []
-    for l in lines[lines.index(f":{label}") + 1:]:
-        if l.startswith('IF "%ARMS_SERVER%"') or l == "GOTO EXIT":
-            break
-        if l and not l.lower().startswith("rem") and not l.startswith('IF "%ARMS_DISK%"'):
-            out.append(l)
-    return out
-
 
 @pytest.mark.parametrize("netvisor_first", [True, False])
 def test_composed_with_servermanager(wine, netvisor_first):

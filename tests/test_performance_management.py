@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
+from bat_text import branch  # noqa: E402
 from facts import compose, evaluate, write_bundle  # noqa: E402
 from wine import EVENT_BRANCHES, RUN_ATTEMPTS, STANDINS, lost_standin_call, session, wine  # noqa: E402,F401
 
@@ -38,17 +39,6 @@ def loads(host: str) -> list[str]:
 
 def kills() -> list[str]:
     return [f"ARMKILL {wid}" for wid, _ in reversed(GUIDE)]                         # L10007-10013
-
-
-def branch(text: str, label: str) -> list[str]:
-    lines = text.split("\r\n")
-    out = []
-    for line in lines[lines.index(f":{label}") + 1:]:
-        if line.startswith('IF "%ARMS_SERVER%"') or line == "GOTO EXIT":
-            break
-        if line and not line.lower().startswith("rem") and not line.startswith('IF "%ARMS_DISK%"'):
-            out.append(line)
-    return out
 
 
 def test_the_guides_sample_with_its_logical_host():

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pytest  # noqa: E402
 import yaml  # noqa: E402
+from bat_text import branch  # noqa: E402
 from facts import compose, evaluate, write_bundle  # noqa: E402
 from wine import EVENT_BRANCHES, session, wine  # noqa: E402,F401
 
@@ -29,18 +30,6 @@ RESTART = ["net stop esmproprs", "net stop spooler", "net stop esmpropr",
            "net start esmpropr", "net start spooler", "net start esmproprs"]
 # What the stand-in named NET.EXE logs for those lines.
 RESTART_CALLS = ["NET " + line.split(" ", 1)[1] for line in RESTART]
-
-
-def branch(text: str, label: str) -> list[str]:
-    """Command lines of one branch of a script: from :LABEL to its priority test or GOTO EXIT."""
-    lines = text.split("\r\n")
-    out = []
-    for line in lines[lines.index(f":{label}") + 1:]:
-        if line.startswith('IF "%ARMS_SERVER%"') or line == "GOTO EXIT":
-            break
-        if line and not line.lower().startswith("rem") and not line.startswith('IF "%ARMS_DISK%"'):
-            out.append(line)
-    return out
 
 
 def expected(script: str, env: dict) -> list[str]:

@@ -48,16 +48,22 @@ def built(tmp_path_factory):
     shutil.copytree(ROOT / "docs", docs, ignore=lambda d, names: [n for n in names
                                                                    if Path(d) == ROOT / "docs" and n in (*GENERATED, "bundles")])
     build_docs(docs)
+    mkdocs_build(docs, site, f"http://127.0.0.1{SUBPATH}/")
+    return docs, site
+
+
+def mkdocs_build(docs: Path, site: Path, site_url: str) -> None:
+    """`mkdocs build --strict` with the repository's mkdocs.yml (hooks included) on another docs and site folder."""
     from mkdocs.utils.yaml import yaml_load
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
         config = yaml_load(f)                     # resolves !ENV
-    config.update(docs_dir=str(docs), site_dir=str(site), site_url=f"http://127.0.0.1{SUBPATH}/",
+    config.update(docs_dir=str(docs), site_dir=str(site), site_url=site_url,
                   hooks=[str(ROOT / h) for h in config.get("hooks", [])])
-    (tmp / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp / "mkdocs.yml")],
-                            cwd=tmp, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    file = docs.parent / "mkdocs.yml"
+    file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(file)],
+                            cwd=docs.parent, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     assert result.returncode == 0, result.stdout + result.stderr
-    return docs, site
 
 
 @pytest.fixture(scope="module")

@@ -99,12 +99,12 @@ register(Kind("registry-restore", _reg(True), source="registry"))
 # -- services: one services.bat for the group --------------------------------------------------------
 
 def _service_manual(svc) -> str:
-    """The line(s) that set one service to manual. sc config takes a service's key name only. A service whose
-    knowledge gives its display name as its name (the guide names no other: ClientManager's ESMPRO/CM Manager)
+    """The line(s) that set one service to manual. sc config takes a service's key name only. A service known
+    only by its display name (`lookup_key`: the guide names no other, as for ClientManager's ESMPRO/CM Manager)
     is first looked up with sc getkeyname, which answers `[SC] GetServiceKeyName SUCCESS  Name = KEY`: the key
     is what follows `=` less its one leading space. A node without such a service says so instead of setting another."""
     name = str(svc.name)
-    if name != str(svc.display):
+    if not svc.lookup_key:
         return f"sc config {cmd_arg(name)} start= demand"
     return "\n".join([
         "set PPG_KEY=",

@@ -75,8 +75,9 @@ class Service(_Strict):
     key: str
     display: Cited                # display name as the GUI shows it
     # service (short) name, what ARMLOAD and sc take; may be a template. Equal to `display` when the guide gives
-    # only the display name: services.bat then asks sc getkeyname for the key name sc config needs.
+    # only the display name; then set `lookup_key` and services.bat asks sc getkeyname for the key name sc config needs.
     name: Cited
+    lookup_key: bool = False
     watch_id: Cited | None = None # may be a template (with for_each: `item`, `index`)
     options: Cited | None = None  # ARMLOAD switches when they differ from the script's armload_options
     args: str | None = None       # what follows the service name on the ARMLOAD line (template)
