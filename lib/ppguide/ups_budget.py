@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import ParameterError, Problem
+from .errors import ParameterError, Problem, as_typed
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -402,8 +402,8 @@ def check_ups_batteries(budget: Budget | ServerBudget, ups: Sequence[dict[str, A
     for i, u in enumerate(ups):
         role = u.get("role", "cluster_server")
         if role not in UPS_ROLES:
-            raise _bad("ups", ups, f"every role among {', '.join(UPS_ROLES)} (entry {i} has {role!r})",
-                       f"role は {', '.join(UPS_ROLES)} のいずれか (要素 {i} が {role!r})")
+            raise _bad("ups", ups, f"every role among {', '.join(UPS_ROLES)} (entry {i} has {as_typed(role)})",
+                       f"role は {', '.join(UPS_ROLES)} のいずれか (要素 {i} が {as_typed(role)})")
         runtime = u.get("battery_runtime_s")
         if isinstance(runtime, bool) or not isinstance(runtime, int) or runtime < 0:
             raise _bad("ups", ups, f"battery_runtime_s a whole number of seconds >= 0 (entry {i})",
