@@ -367,3 +367,13 @@ def test_repository_facts_are_required_only_where_the_repository_is_built(mode, 
     else:
         paths = {f.path for f in engine.evaluate("appmanager5", given).files}
         assert "standby-logins.sql" not in paths
+
+
+def test_one_refusal_names_the_missing_facts_and_what_the_mode_needs():
+    # A run missing a cluster fact and the SIDs names both at once (the mode's check runs on what is valid),
+    # so the engineer is not sent back a second time for netiq_sid and probe_sid.
+    given = {k: v for k, v in facts("appmanager5", {"mode": "full"}).items()
+             if k not in ("virtual_ip", "netiq_sid", "probe_sid")}
+    with pytest.raises(ParameterError) as e:
+        engine.evaluate("appmanager5", given)
+    assert {"virtual_ip", "netiq_sid", "probe_sid"} <= set(e.value.parameters)

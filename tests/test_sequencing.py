@@ -143,7 +143,7 @@ def test_manifest_lists_every_step_in_order(tmp_path):
 def test_checklist_is_one_list_in_step_order():
     b = evaluate("servermanager", dict(example_parameters("servermanager"), scenario="fresh"))
     text = b.file("checklist.md").text()
-    numbers = [int(m) for m in re.findall(r"^\| (\d+) \|", text, re.M)]
+    numbers = [int(m) for m in re.findall(r"^\| \[ \] \| (\d+) \|", text, re.M)]     # a tick box, then the number
     assert numbers == list(range(1, len(b.steps) + 1))
     assert text.count("| # |") == 1
 
@@ -162,6 +162,6 @@ def test_group_checklist_names_the_product_of_each_step():
     from ppguide.knowledge import ROOT
     group = yaml.safe_load((ROOT / "data" / "example-group.yaml").read_text(encoding="utf-8"))
     b = compose(group)
-    rows = re.findall(r"^\| ([a-z-]+) (\d+) \|", b.file("checklist.md").text(), re.M)
+    rows = re.findall(r"^\| \[ \] \| ([a-z0-9-]+) (\d+) \|", b.file("checklist.md").text(), re.M)
     assert len(rows) == len(b.steps) and [p for p, _ in rows] == [s.product for s in b.steps]
     assert all(e["product"] for e in b.manifest()["steps"])

@@ -9,7 +9,7 @@ from .checklist import checklist_md  # noqa: F401  (compose imports it from here
 from .errors import Notice, ParameterError, Problem
 from .fingerprint import inputs_sha256
 from .knowledge import Product, load
-from .params import validate
+from .params import valid_on_their_own, validate
 from .scripts import for_product
 
 #: The names the engine itself puts into the context, besides the product's parameters, constants and values,
@@ -35,13 +35,34 @@ def context(product: Product, params: dict[str, Any]) -> dict[str, Any]:
     return ctx
 
 
+def _check_problem(c, ctx: dict[str, Any]) -> Problem:
+    return Problem("+".join(c.params), {p: ctx[p] for p in c.params} if len(c.params) > 1 else ctx[c.params[0]],
+                   f"{expressions.render(c.en, ctx)} (guide lines {', '.join(map(str, c.cite))})",
+                   f"{expressions.render(c.ja, ctx)} (ガイド {', '.join(map(str, c.cite))} 行)")
+
+
 def _refuse(product: Product, ctx: dict[str, Any]) -> None:
-    problems = [Problem("+".join(c.params), {p: ctx[p] for p in c.params} if len(c.params) > 1 else ctx[c.params[0]],
-                        f"{expressions.render(c.en, ctx)} (guide lines {', '.join(map(str, c.cite))})",
-                        f"{expressions.render(c.ja, ctx)} (ガイド {', '.join(map(str, c.cite))} 行)")
-                for c in product.checks if c.level == "error" and expressions.holds(c.when, ctx)]
+    problems = [_check_problem(c, ctx) for c in product.checks if c.level == "error" and expressions.holds(c.when, ctx)]
     if problems:
         raise ParameterError(problems)
+
+
+def _also_refused(product: Product, given: dict[str, Any], refused: ParameterError) -> list[Problem]:
+    """The refusing checks that concern only parameters valid on their own (e.g. a mode that needs a SID nobody
+    gave), so the first refusal names them too rather than the second run. A check that needs anything else (a
+    refused parameter, a computed value) is left for the run in which everything is valid."""
+    named = set(refused.parameters)
+    partial = valid_on_their_own(product, given, named)
+    problems = []
+    for c in product.checks:
+        if c.level != "error" or named & set(c.params) or not set(c.params) <= set(partial):
+            continue
+        try:
+            if expressions.holds(c.when, partial):
+                problems.append(_check_problem(c, partial))
+        except Exception:       # noqa: BLE001 - it needs what is not valid yet: the full run will judge it
+            continue
+    return problems
 
 
 def _in_scenario(scenarios: list[str] | None, ctx: dict[str, Any]) -> bool:
@@ -126,7 +147,11 @@ def _files(product: Product, ctx: dict[str, Any]) -> list[File]:
 def prepare(product_id: str, given: dict[str, Any]) -> tuple[Product, dict[str, Any]]:
     """Validate `given`, compute the context and apply the refusing checks."""
     product = load(product_id)
-    ctx = context(product, validate(product, given))
+    try:
+        valid = validate(product, given)
+    except ParameterError as exc:
+        raise ParameterError(exc.problems + _also_refused(product, given, exc)) from None
+    ctx = context(product, valid)
     _refuse(product, ctx)
     return product, ctx
 

@@ -466,3 +466,22 @@ def validate(product, given: dict[str, Any]) -> dict[str, Any]:
                 unique.append(p)
         raise ParameterError(unique) from None
     return model.model_dump()
+
+
+def valid_on_their_own(product, given: dict[str, Any], refused: set[str]) -> dict[str, Any]:
+    """When some parameters are refused, the others that are valid by themselves (given and accepted, or at their
+    default): enough to run the checks that concern only them, so that one refusal names every problem."""
+    out: dict[str, Any] = {}
+    for d in product.parameters:
+        if d.name in refused:
+            continue
+        value = given[d.name] if given.get(d.name) is not None else None if d.required else d.default
+        if value is None:
+            if not d.required:
+                out[d.name] = None
+            continue
+        try:
+            out[d.name] = TypeAdapter(annotation(d)[0]).validate_python(value)
+        except ValidationError:
+            continue
+    return out
