@@ -67,7 +67,10 @@
 
   function evaluate(t, ctx) {
     if ("const" in t) return constant(t.const);
-    if ("var" in t) return ctx[t["var"]];
+    if ("var" in t) {
+      if (!Object.prototype.hasOwnProperty.call(ctx, t["var"])) throw new Error("not valid yet: " + t["var"]);
+      return ctx[t["var"]];
+    }
     if ("attr" in t) return evaluate(t.attr[0], ctx)[t.attr[1]];
     if ("item" in t) return evaluate(t.item[0], ctx)[t.item[1]];
     if ("not" in t) return !truthy(evaluate(t["not"], ctx));
@@ -197,26 +200,36 @@
 
   // --- one calculation: refusals, or values and warnings (as ppguide.evaluate.evaluate) ----------
 
+  function refusal(c, ctx) {
+    var given, guide = c.cite.join(", ");
+    if (c.params.length === 1) given = ctx[c.params[0]];
+    else { given = {}; c.params.forEach(function (p) { given[p] = ctx[p]; }); }
+    return { parameter: c.params.join("+"), given: given, check: c.id,
+             en: message(c.en, ctx) + " (guide lines " + guide + ")",
+             ja: message(c.ja, ctx) + " (ガイド " + guide + " 行)" };
+  }
+
   function calculate(spec, texts) {
     var ctx = {}, problems = [];
     spec.inputs.forEach(function (input) {
       var r = read(input, texts[input.name]);
       if (r.problem) problems.push(r.problem); else ctx[input.name] = r.value;
     });
-    if (problems.length) return { state: "refused", problems: problems };
+    if (problems.length) {
+      // as the engine does: the refusing checks on valid inputs alone are named in the same refusal
+      spec.checks.forEach(function (c) {
+        if (c.level !== "error" || !c.alone || !c.params.every(function (p) { return p in ctx; })) return;
+        try {
+          if (truthy(evaluate(c.when, ctx))) problems.push(refusal(c, ctx));
+        } catch (e) { /* it needs what is not valid yet */ }
+      });
+      return { state: "refused", problems: problems };
+    }
     Object.keys(spec.fixed).forEach(function (k) { ctx[k] = constant(spec.fixed[k]); });
     var values = {};
     spec.values.forEach(function (v) { values[v.name] = ctx[v.name] = evaluate(v.expr, ctx); });
     var fired = spec.checks.filter(function (c) { return truthy(evaluate(c.when, ctx)); });
-    var guide = function (c) { return c.cite.join(", "); };
-    problems = fired.filter(function (c) { return c.level === "error"; }).map(function (c) {
-      var given;
-      if (c.params.length === 1) given = ctx[c.params[0]];
-      else { given = {}; c.params.forEach(function (p) { given[p] = ctx[p]; }); }
-      return { parameter: c.params.join("+"), given: given, check: c.id,
-               en: message(c.en, ctx) + " (guide lines " + guide(c) + ")",
-               ja: message(c.ja, ctx) + " (ガイド " + guide(c) + " 行)" };
-    });
+    problems = fired.filter(function (c) { return c.level === "error"; }).map(function (c) { return refusal(c, ctx); });
     if (problems.length) return { state: "refused", problems: problems };
     var warnings = fired.filter(function (c) { return c.level === "warning"; }).map(function (c) {
       return { id: c.id, en: message(c.en, ctx), ja: message(c.ja, ctx), cite: c.cite };

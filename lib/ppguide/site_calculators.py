@@ -355,8 +355,13 @@ def calculator_rules(calc: Calculator) -> dict[str, Any]:
             continue
         if when.get("const") is False:
             continue
+        # `alone`: the check needs parameters only, so the engine also runs it when another input is refused
+        # (evaluate._also_refused); the page does the same.
+        used = {n.name for text in (c.en, c.ja) for n in expressions.ENV.parse(text).find_all(nodes.Name)}
+        used |= {n.name for n in expressions.ENV.parse("{{ " + c.when + " }}").find_all(nodes.Name)}
+        alone = used - set(expressions.ENV.globals) <= {p.name for p in product.parameters}
         checks.append({"id": c.id, "level": c.level, "params": c.params, "when": when, "en": en, "ja": ja,
-                       "cite": c.cite})
+                       "cite": c.cite, "alone": alone})
     return {"id": calc.id, "product": calc.product, "section": product.section,
             "title": {"en": calc.title_en, "ja": calc.title_ja},
             "inputs": [_input(product, calc, n) for n in calc.inputs], "fixed": fixed,
