@@ -18,8 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from . import emit_bat, emit_reg, expressions, oldwindows
 from .knowledge import load_places
 from .scripts import cmd_arg
@@ -161,6 +159,8 @@ register(Kind(
 # -- text, commands, tables, drawings, SQL -----------------------------------------------------------
 
 def _csv(product, art, ctx, src):
+    import pandas as pd  # here: only CSV files need it, and its import is most of a notebook kernel's start
+
     rows = expressions.value(art.template, ctx)
     text = pd.DataFrame(rows).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig" if art.encoding == "utf-8" else art.encoding)
