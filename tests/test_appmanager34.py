@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -64,10 +63,8 @@ def runs(mode: str) -> dict[tuple[str, str], list[str]]:
     if mode not in _runs:
         w = session()
         b = evaluate("appmanager34", MODES[mode][0])
-        jobs = [(s, br) for s in ("start.bat", "stop.bat") for br in EVENT_BRANCHES]
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            logs = pool.map(lambda j: w.run_bat(b.file(j[0]).content, EVENT_BRANCHES[j[1]]), jobs)
-            _runs[mode] = dict(zip(jobs, logs))
+        _runs[mode] = w.run_branches(b, [(s, br) for s in ("start.bat", "stop.bat") for br in EVENT_BRANCHES],
+                                     EVENT_BRANCHES)
     return _runs[mode]
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PureWindowsPath
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -199,10 +198,7 @@ def runs() -> dict[tuple[str, str], list[str]]:
         w = session()
         install_standin(w, EXE)
         b = evaluate("bom", {"bom_item_ids": ITEMS})
-        jobs = [(s, br) for s in SCRIPTS for br in EVENT_BRANCHES]
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            logs = pool.map(lambda j: w.run_bat(b.file(j[0]).content, EVENT_BRANCHES[j[1]]), jobs)
-            _runs.update(zip(jobs, logs))
+        _runs.update(w.run_branches(b, [(s, br) for s in SCRIPTS for br in EVENT_BRANCHES], EVENT_BRANCHES))
     return _runs
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -129,10 +128,7 @@ def runs(params_id: str) -> dict[tuple[str, str], list[str]]:
         w = session()
         bundle = evaluate("netvisor", PARAMS[params_id] | {"failover_group": GROUP})
         jobs = [("start.bat", b) for b in EVENT_BRANCHES] + [("stop.bat", b) for b in STOP_BRANCHES]
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            logs = pool.map(lambda job: w.run_bat(bundle.file(job[0]).content,
-                                                  EVENT_BRANCHES[job[1]] | {"ARMS_GROUPNAME": GROUP}), jobs)
-            _runs[params_id] = dict(zip(jobs, logs))
+        _runs[params_id] = w.run_branches(bundle, jobs, EVENT_BRANCHES, {"ARMS_GROUPNAME": GROUP})
     return _runs[params_id]
 
 

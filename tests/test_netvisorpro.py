@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -142,9 +141,7 @@ def runs(params_id: str) -> dict[tuple[str, str], list[str]]:
         w = session()
         bundle = evaluate("netvisorpro", PARAMS[params_id] | {"failover_group": GROUP})
         jobs = [(s, b) for s in SCRIPTS for b in EVENT_BRANCHES]
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            logs = pool.map(lambda job: w.run_bat(bundle.file(job[0]).content, EVENT_BRANCHES[job[1]]), jobs)
-            _runs[params_id] = {job: normalised(log) for job, log in zip(jobs, logs)}
+        _runs[params_id] = {job: normalised(log) for job, log in w.run_branches(bundle, jobs, EVENT_BRANCHES).items()}
     return _runs[params_id]
 
 

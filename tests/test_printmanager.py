@@ -8,7 +8,6 @@ do (L5692). The sample's ARMBICAST lines and its userhome broadcasts are errata 
 from __future__ import annotations
 
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -168,10 +167,7 @@ def runs() -> dict[tuple[str, str], list[str]]:
     if not _runs:
         w = session()
         b = evaluate("printmanager", {"pm_version": "2.1"})
-        jobs = [(s, br) for s in SCRIPTS for br in EVENT_BRANCHES]
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            logs = pool.map(lambda j: w.run_bat(b.file(j[0]).content, EVENT_BRANCHES[j[1]]), jobs)
-            _runs.update(zip(jobs, logs))
+        _runs.update(w.run_branches(b, [(s, br) for s in SCRIPTS for br in EVENT_BRANCHES], EVENT_BRANCHES))
     return _runs
 
 

@@ -241,6 +241,15 @@ class Wine:
         """The stand-in calls a .bat makes, in order, one "PROGRAM arg ..." line each."""
         return self.run(bat_bytes, env).calls
 
+    def run_branches(self, bundle, jobs: list[tuple[str, str]], branches: dict[str, dict[str, str]],
+                     extra: dict[str, str] | None = None) -> dict[tuple[str, str], list[str]]:
+        """Each (script, branch) job of a bundle run on its event branch's variables (plus `extra`), four at a
+        time: {(script, branch): its calls}."""
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            logs = pool.map(lambda job: self.run_bat(bundle.file(job[0]).content, branches[job[1]] | (extra or {})), jobs)
+            return dict(zip(jobs, logs))
+
     def lay_out(self, files: dict[str, bytes]) -> Path:
         """Write a bundle's files (relative paths with /) into a fresh folder; return the folder."""
         folder = self.new_dir()
