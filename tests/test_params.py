@@ -223,6 +223,17 @@ def test_every_problem_is_reported_not_only_the_first():
     assert set(err.parameters) == {"switch_drive", "node_ips", "scenario"}
 
 
+def type_accepts_or_names(type_name: str, name: str, value, ok: bool, says: str) -> None:
+    """A value of a parameter type is accepted unchanged, or refused naming the parameter and the rule."""
+    from ppguide import params
+    if ok:
+        assert params.check(type_name, name, value) == value
+    else:
+        with pytest.raises(ParameterError) as e:
+            params.check(type_name, name, value)
+        assert name in str(e.value) and says in str(e.value)
+
+
 @pytest.mark.parametrize("value,ok", [
     ("0xD3E867055C472F448D051684D579EC3D", True),       # the guide's sample netiq SID, @L6426
     ("0x02AF52BCCEDC434E8164142C145A7DD8", True),       # the guide's sample probe SID, @L7330
@@ -234,13 +245,7 @@ def test_every_problem_is_reported_not_only_the_first():
     ("0xD3E867055C472F448D051684D579EC3D;drop login netiq", False),
 ])
 def test_sid_type(value, ok):
-    from ppguide import params
-    if ok:
-        assert params.check("sid", "netiq_sid", value) == value
-    else:
-        with pytest.raises(ParameterError) as e:
-            params.check("sid", "netiq_sid", value)
-        assert "netiq_sid" in str(e.value) and "0x" in str(e.value)
+    type_accepts_or_names("sid", "netiq_sid", value, ok, "0x")
 
 
 @pytest.mark.parametrize("value,shown", [
@@ -264,13 +269,7 @@ def test_values_in_messages_are_shown_as_typed(value, shown):
     ("it's", False), ("-x", False), ("NUL", False), ("", False), ("サービス", False),
 ])
 def test_service_type(value, ok):
-    from ppguide import params
-    if ok:
-        assert params.check("service", "monitored_services", value) == value
-    else:
-        with pytest.raises(ParameterError) as e:
-            params.check("service", "monitored_services", value)
-        assert "monitored_services" in str(e.value) and "サービス名" in str(e.value)
+    type_accepts_or_names("service", "monitored_services", value, ok, "サービス名")
 @pytest.mark.parametrize("value,ok", [
     ("APPL003", True),                  # the guide's example item, @L7691
     ("APPL1", True),
@@ -281,13 +280,7 @@ def test_service_type(value, ok):
     ("ＡＰＰＬ００３", False),
 ])
 def test_bom_item_type(value, ok):
-    from ppguide import params
-    if ok:
-        assert params.check("bom_item", "bom_item_ids", value) == value
-    else:
-        with pytest.raises(ParameterError) as e:
-            params.check("bom_item", "bom_item_ids", value)
-        assert "bom_item_ids" in str(e.value) and "APPL" in str(e.value)
+    type_accepts_or_names("bom_item", "bom_item_ids", value, ok, "APPL")
 
 
 @pytest.mark.parametrize("value,ok", [
@@ -302,10 +295,4 @@ def test_bom_item_type(value, ok):
     ("1234", False),
 ])
 def test_logical_host_type(value, ok):
-    from ppguide import params
-    if ok:
-        assert params.check("logical_host", "logical_host", value) == value
-    else:
-        with pytest.raises(ParameterError) as e:
-            params.check("logical_host", "logical_host", value)
-        assert "logical_host" in str(e.value) and "logical host" in str(e.value)
+    type_accepts_or_names("logical_host", "logical_host", value, ok, "logical host")
