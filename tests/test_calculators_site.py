@@ -16,10 +16,9 @@ import json
 import random
 import re
 import shutil
-import threading
 
 import pytest
-from test_site import CHROMIUM, CHROMIUM_ARGS, _missing, mkdocs_build
+from test_site import CHROMIUM, CHROMIUM_ARGS, _missing, mkdocs_build, serving
 
 from ppguide import functions, network, ups_budget
 from ppguide.errors import ParameterError
@@ -27,7 +26,6 @@ from ppguide.evaluate import evaluate
 from ppguide.examples import guide_example
 from ppguide.knowledge import ROOT, load
 from ppguide.site_calculators import CALCULATORS, calculators_page
-from ppguide.site_serve import make_server
 
 SEED = 20261128
 CASES = 60          # random inputs per calculator, besides the edge cases
@@ -49,13 +47,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def base_url(site):
-    server = make_server(site[1], port=0, quiet=True)      # what `make serve` runs
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(site[1]) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ address answers 404 with the site's 404.html, as static hosts do.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -69,13 +70,22 @@ def mkdocs_build(docs: Path, site: Path, site_url: str) -> None:
 @pytest.fixture(scope="module")
 def base_url(built):
     _, site = built
-    server = make_server(site, port=0, path=SUBPATH, quiet=True)      # what `make serve` runs
+    with serving(site, SUBPATH) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(site: Path, path: str = "/"):
+    """The built site served as `make serve` serves it (any free port), for the duration of the block: its URL."""
+    server = make_server(site, port=0, path=path, quiet=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{SUBPATH}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{path.rstrip('/')}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

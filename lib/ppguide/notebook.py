@@ -55,15 +55,13 @@ def compose(group: dict[str, Any]) -> Bundle:
 
 
 @_needs_bundle
-def group_table(bundle: Bundle) -> present.Html:
-    """The products of a composed group and the parameters each received."""
-    return present.Html(present.facts(bundle))
-
-
-@_needs_bundle
 def parameters_table(bundle: Bundle) -> present.Html:
-    """The checked facts: value, whether given or the declared default, and what each means."""
+    """The checked facts: value, whether given or the declared default, and what each means (for a composed
+    group: its products and the parameters each received)."""
     return present.Html(present.facts(bundle))
+
+
+group_table = parameters_table      # the composer notebook's name for the same table
 
 
 def _link_base(base: str) -> str:
