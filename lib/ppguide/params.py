@@ -48,28 +48,30 @@ class _Reject(ValueError):
         super().__init__(en)
 
 
-def clean_text(v: str) -> str | None:
-    """Why `v` cannot stand in a .bat or .reg line (None when it can), in English."""
+def clean_text(v: str) -> tuple[str, str] | None:
+    """Why `v` cannot stand in a .bat or .reg line, in English and Japanese (None when it can)."""
     for i, ch in enumerate(v):
         if unicodedata.category(ch) in INVISIBLE:
-            return f"a control or invisible character (U+{ord(ch):04X} at position {i + 1})"
+            return (f"a control or invisible character (U+{ord(ch):04X} at position {i + 1})",
+                    f"制御文字・不可視文字 ({i + 1} 文字目の U+{ord(ch):04X})")
     m = UNSAFE.search(v)
     if m:
-        return f"the character {m.group()!r}"
+        return f"the character {m.group()!r}", f"文字 {m.group()!r}"
     try:
         v.encode("cp932")
     except UnicodeEncodeError as exc:
-        return f"a character Shift_JIS (CP932) cannot write ({v[exc.start]!r}, U+{ord(v[exc.start]):04X})"
+        return (f"a character Shift_JIS (CP932) cannot write ({v[exc.start]!r}, U+{ord(v[exc.start]):04X})",
+                f"Shift_JIS (CP932) で表せない文字 ({v[exc.start]!r}、U+{ord(v[exc.start]):04X})")
     if v.endswith("\\"):
-        return "a backslash at the end (it would escape a closing quote)"
+        return "a backslash at the end (it would escape a closing quote)", "末尾の \\ (閉じ引用符をエスケープするため)"
     return None
 
 
 def _clean(v: str) -> str:
     why = clean_text(v)
     if why:
-        raise _Reject(f"text without {why}: {UNSAFE_EN}, no control characters, only characters CP932 can encode",
-                      f"{why} を含まない文字列 ({UNSAFE_JA}、制御文字なし、CP932 で表せる文字のみ)")
+        raise _Reject(f"text without {why[0]}: {UNSAFE_EN}, no control characters, only characters CP932 can encode",
+                      f"{why[1]} を含まない文字列 ({UNSAFE_JA}、制御文字なし、CP932 で表せる文字のみ)")
     return v
 
 
@@ -104,7 +106,8 @@ def segment_problem(seg: str) -> str | None:
         return "a space at the start or a dot or space at the end"
     if seg.split(".")[0].strip().upper() in RESERVED:
         return f"the Windows device name {seg.split('.')[0]!r} (CON, NUL, COM1, LPT1, ...)"
-    return clean_text(seg)
+    why = clean_text(seg)
+    return why[0] if why else None
 
 
 def folder_name_problem(name: Any) -> str | None:
