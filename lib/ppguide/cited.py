@@ -28,6 +28,10 @@ class Cited(str):
         obj.line, obj.erratum = line, erratum
         return obj
 
+    def __reduce__(self):
+        """Pickled with its line and erratum (the disk cache keeps checked products)."""
+        return (Cited, (str(self), self.line, self.erratum))
+
     @classmethod
     def parse(cls, text: str) -> Cited:
         m = _CITED.match(text)

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from . import disk_cache
 from .knowledge import read_data
 from .scripts import GroupScript
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                        bytecode_cache=disk_cache.jinja_bytecode("templates"), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                         keep_trailing_newline=True, autoescape=False)
 
 

@@ -3,16 +3,20 @@
 Knowledge files say `when: receive_dmi_alerts and scenario != 'uninstall'` or
 `expr: "'mgr_' ~ virtual_computer_name"`; this module evaluates them in a sandbox
 with undefined names treated as errors. Each distinct text is compiled once and kept:
-the knowledge holds a bounded set of texts, evaluated many times per bundle.
+the knowledge holds a bounded set of texts, evaluated many times per bundle. The compiled code also goes
+to jinja2's bytecode cache in the disk cache, so a new process (a notebook kernel) does not compile again.
 """
 from __future__ import annotations
 
 from functools import cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, nodes
 from jinja2.environment import TemplateExpression
+from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
+
+from . import disk_cache
 
 
 def version(text: str) -> tuple[int, ...]:
@@ -33,6 +37,7 @@ def quoted(path: str) -> str:
 ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
                            trim_blocks=True, lstrip_blocks=True, autoescape=False)
 ENV.globals.update(version=version, winpath=winpath, quoted=quoted)
+BYTECODE = disk_cache.jinja_bytecode("expressions")
 
 
 def register(**functions: Any) -> None:
@@ -40,15 +45,48 @@ def register(**functions: Any) -> None:
     ENV.globals.update(functions)
 
 
+def _from_cache(kind: str, source: str, compile_code: Any) -> Template:
+    """A template of ENV from the code compile_code() gives, kept in jinja2's bytecode cache under the source.
+
+    What Environment.from_string does, with the cache a loader would use (jinja2 keys an entry by its name,
+    here the kind and the source itself, and checks the source's checksum); the template's globals are
+    ENV's own, live, so later `register` calls still apply.
+    """
+    bucket = BYTECODE.get_bucket(ENV, f"{kind}:{source}", None, source) if BYTECODE else None
+    code = bucket.code if bucket else None
+    if code is None:
+        code = compile_code()
+        if bucket and BYTECODE:
+            bucket.code = code
+            BYTECODE.set_bucket(bucket)
+    return ENV.template_class.from_code(ENV, code, ENV.make_globals(None))
+
+
+def result_of(node: nodes.Expr) -> nodes.Template:
+    """A template that assigns an expression to `result`, what Environment.compile_expression compiles (and
+    TemplateExpression reads back)."""
+    return nodes.Template([nodes.Assign(nodes.Name("result", "store"), node, lineno=1)], lineno=1)
+
+
+def _expression_code(expr: str) -> Any:
+    """The code Environment.compile_expression would compile for `expr`."""
+    parser = Parser(ENV, expr, state="variable")
+    node = parser.parse_expression()
+    if not parser.stream.eos:
+        raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+    node.set_environment(ENV)
+    return ENV.compile(result_of(node))
+
+
 @cache
 def compiled_expression(expr: str) -> TemplateExpression:
     """The expression compiled once; the globals stay live, so later `register` calls still apply."""
-    return ENV.compile_expression(expr, undefined_to_none=False)
+    return TemplateExpression(_from_cache("expression", expr, lambda: _expression_code(expr)), False)
 
 
 @cache
 def compiled_template(template: str) -> Template:
-    return ENV.from_string(template)
+    return _from_cache("template", template, lambda: ENV.compile(template))
 
 
 def value(expr: str, ctx: dict[str, Any]) -> Any:

@@ -1,8 +1,8 @@
 """What a bundle was made from, as one SHA-256: its `inputs_sha256` in manifest.json.
 
 The digest covers the product id and its validated parameters, the product's knowledge file (the one the
-search path chose, PPGUIDE_PROCEDURES included), the shared tables the engine reads (data/places.yaml,
-data/messages.yaml) and ppguide's own code and templates.
+search path chose, PPGUIDE_PROCEDURES included), the shared tables the engine reads (knowledge.ENGINE_DATA)
+and ppguide's own code and templates.
 Two bundles with the same digest have the same bytes, so `ppguide batch` can leave a bundle whose manifest
 carries the digest of the job in place instead of writing it again.
 """
@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .knowledge import DATA, knowledge_files
+from .knowledge import DATA, ENGINE_DATA, knowledge_files
 
 ENGINE = Path(__file__).resolve().parent
-#: The shared tables the engine reads while it makes a bundle (the example files beside them are not inputs).
-ENGINE_DATA = ("messages.yaml", "places.yaml")
 
 
 def _files_digest(paths: list[Path]) -> str:
@@ -46,6 +45,19 @@ def _knowledge_digest(path: Path) -> str:
 def knowledge_digest(product_id: str) -> str:
     path = knowledge_files().get(product_id)
     return _knowledge_digest(path) if path is not None else ""
+
+
+def checked_product_key(path: Path) -> str:
+    """What a checked product (disk_cache) was derived from: the knowledge file's bytes, the engine, the
+    product names its references may point at (those of the search path and of the file's own folder), and
+    the Python and pydantic that pickled it."""
+    import pydantic
+    names = sorted(knowledge_files()) + sorted(p.stem for p in Path(path).parent.glob("*.yaml"))
+    h = hashlib.sha256(_files_digest([Path(path)]).encode())     # read now: load_file asks once per process
+    h.update(engine_digest().encode())
+    h.update("\0".join(names).encode())
+    h.update(f"{sys.version}\0{pydantic.VERSION}".encode())
+    return h.hexdigest()
 
 
 def inputs_sha256(product_id: str, parameters: dict[str, Any]) -> str:

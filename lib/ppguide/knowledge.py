@@ -19,8 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .cited import Cited
 from .errors import KnowledgeError, UnknownProductError
@@ -50,7 +49,9 @@ SEARCH_VARIABLE = "PPGUIDE_PROCEDURES"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The schema is built when a file is first validated, not at import: a process that takes its products
+    # from the disk cache never validates one (defaults that are models are factories for the same reason).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(_Strict):
@@ -175,14 +176,14 @@ class Hooks(_Strict):
 class Script(_Strict):
     scenarios: list[str]
     start: list[Action]
-    stop: list[Action] = [Action(kill="all")]
+    stop: list[Action] = Field(default_factory=lambda: [Action(kill="all")])
     first: list[str] = []         # service keys that start first (and so stop last) in any failover group
     after: list[str] = []         # products whose lines must come before this product's in a group ("*": all others)
     armload_options: Cited | None = None   # ARMLOAD switches of every load (a service's options override)
     net_yes: Cited | None = None
     stop_wrap: list[Wrap] = []
-    commands: Commands = Commands()
-    hooks: Hooks = Hooks()
+    commands: Commands = Field(default_factory=Commands)
+    hooks: Hooks = Field(default_factory=Hooks)
     group_parameter: str | None = None     # the parameter naming the failover group whose scripts these are
     adds_to: str | None = None    # the lines go into another group's scripts: which one, in words (template)
     cite: list[int]
@@ -353,9 +354,25 @@ class Product(_Strict):
         return found
 
 
+#: The data tables the engine reads while it checks a product or makes a bundle; the other files of data/ are
+#: examples and site material. A bundle's fingerprint covers these (fingerprint.engine_digest).
+ENGINE_DATA = ("fragments.yaml", "messages.yaml", "parameters.yaml", "places.yaml", "script-commands.yaml")
+
+
 def read_data(file: str) -> Any:
-    """One of ppguide's own data/*.yaml files (trusted, so libyaml's fast safe loader when PyYAML has it)."""
-    return yaml.load((DATA / file).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    """One of ppguide's own data/*.yaml files (trusted, so libyaml's fast safe loader when PyYAML has it).
+
+    The parsed table is kept in the disk cache under the digest of the file's bytes.
+    """
+    import hashlib
+
+    from . import disk_cache
+    data = (DATA / file).read_bytes()
+
+    def parse() -> Any:
+        import yaml
+        return yaml.load(data.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return disk_cache.remembered("data", hashlib.sha256(data).hexdigest(), parse)
 
 
 @cache
@@ -458,7 +475,17 @@ def shown(path: Path) -> str:
 
 @cache
 def load_file(path: Path) -> Product:
-    """The product a knowledge file defines, checked (KnowledgeError lists every fault). Cached by resolved path."""
+    """The product a knowledge file defines, checked (KnowledgeError lists every fault).
+
+    Kept per resolved path in this process, and on disk (disk_cache) for the next process under a key that
+    covers the file's bytes and everything its checks depend on (fingerprint.checked_product_key).
+    """
+    from . import disk_cache
+    from .fingerprint import checked_product_key
+    return disk_cache.remembered("product", checked_product_key(path), lambda: _checked(path))
+
+
+def _checked(path: Path) -> Product:
     from .knowledge_check import check_file  # the checks need the engine, which needs this module
     product, faults = check_file(path)
     if faults or product is None:
@@ -476,4 +503,6 @@ def load(product_id: str) -> Product:
 
 def clear_cache() -> None:
     """Forget loaded knowledge (for callers that edit a knowledge file in place)."""
+    from .fingerprint import _knowledge_digest
     load_file.cache_clear()
+    _knowledge_digest.cache_clear()

@@ -220,9 +220,8 @@ class _Translator:
 
     def _fold(self, node: nodes.Expr) -> dict[str, Any]:
         """Evaluate a subtree that needs none of the calculator's names, with the engine."""
-        body = [nodes.Assign(nodes.Name("result", "store"), node, lineno=1)]
         try:
-            value = TemplateExpression(expressions.ENV.from_string(nodes.Template(body, lineno=1)), False)(self.folded)
+            value = TemplateExpression(expressions.ENV.from_string(expressions.result_of(node)), False)(self.folded)
         except (UndefinedError, TypeError, ValueError, PpguideError) as exc:
             raise Untranslatable(str(exc)) from None
         try:
