@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import pass_context
 
-from . import expressions, network, ups_budget
+from . import expressions, network
 from .errors import KnowledgeError
 
 
@@ -27,11 +27,13 @@ def broadcast(public_ip: str, subnet_mask: str) -> dict[str, Any]:
 
 def budget(**kw: Any) -> dict[str, Any]:
     """The §1.7.7 (5) control-terminal budget, both cases. The knowledge checks the disk-before-server order."""
+    from . import ups_budget  # the UPS products only: other kernels need not import it
     return ups_budget.compute_budget(**{"require_disk_first": False, **kw}).to_dict()
 
 
 def server_budget(*, confirm_s: int, shutdown_s: int, power_off_delay_s: int, names: list[str] | None = None) -> dict[str, Any]:
     """The single-server budget (①+②+③ = ④) of §1.6, §1.8 and §1.9."""
+    from . import ups_budget
     kw = {"names": names} if names else {}
     return ups_budget.compute_server_budget(confirm_s=confirm_s, shutdown_s=shutdown_s,
                                             power_off_delay_s=power_off_delay_s, **kw).to_dict()
@@ -39,6 +41,7 @@ def server_budget(*, confirm_s: int, shutdown_s: int, power_off_delay_s: int, na
 
 def battery_verdicts(budget_: dict[str, Any], ups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One verdict per UPS record: safe, or short by how many seconds, and why."""
+    from . import ups_budget
     return [v.to_dict() for v in ups_budget.check_ups_batteries(ups_budget.from_dict(budget_), ups)]
 
 
@@ -51,6 +54,7 @@ def timeline_png(budget_: dict[str, Any]) -> bytes:
 def drawn_timeline(budget_json: str) -> bytes:
     """The PNG of a budget given as JSON text, kept per text: drawing costs 100-200 ms, ten times the rest
     of a UPS bundle. `drawn_timeline.cache_clear()` makes the next bundle draw again."""
+    from . import ups_budget
     return ups_budget.timeline_png(json.loads(budget_json))
 
 

@@ -25,7 +25,6 @@ from pydantic import (
 )
 
 from .errors import ParameterError, Problem, did_you_mean
-from .inputs import InputError, parse_yaml
 
 # Characters that would change the meaning of a line of a .bat or .reg file.
 UNSAFE = re.compile(r'[&|<>^%"\r\n]')
@@ -253,6 +252,7 @@ def _split_list(v: Any) -> Any:
     """A list given as text: "[A, B]" (papermill -p, the notebook) is read as YAML, "A,B" is split at commas."""
     if isinstance(v, str):
         if v.lstrip().startswith("["):
+            from .inputs import InputError, parse_yaml  # PyYAML only where a list comes as text
             try:
                 return parse_yaml(v, "list")
             except InputError:
