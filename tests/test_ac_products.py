@@ -23,7 +23,6 @@ import guide_ups_example as gx  # noqa: E402
 from facts import evaluate, write_bundle
 from ppguide.examples import guide_example, guide_example_cites
 from ppguide.knowledge import ROOT, load
-from ppguide.notebook_gen import build
 
 GUIDE = ROOT.parent / "shared" / "seeds" / "000_68f8a06b3ca39699.txt"
 LINES = GUIDE.read_text(encoding="utf-8").split("\n")
@@ -506,17 +505,30 @@ def test_errata_fragments_short_and_on_their_lines(pid):
             assert len(e.guide) < 25, (e.id, e.guide)
 
 
+def shown(bundle, monkeypatch) -> list:
+    """What the notebook's report displays for a bundle, in order."""
+    from ppguide import notebook
+    out: list = []
+    monkeypatch.setattr(notebook, "display", out.append)
+    notebook.report(bundle, "")
+    return out
+
+
 @pytest.mark.parametrize("pid", AC)
-def test_every_product_has_its_timeline_and_stopwatch(pid):
+def test_every_product_has_its_timeline_and_stopwatch(pid, monkeypatch):
+    from IPython.display import Image
     p = load(pid)
     assert [a.kind for a in p.artifacts if a.role == "timeline"].count("timeline") == 1
     assert any(s.id == "measure-cluster-shutdown" for s in p.steps)
-    cells = [c.source for c in build(p).cells]
-    assert "ppg.show_timelines(bundle)" in cells
+    pictures = [o for o in shown(evaluate(pid, guide_example(pid)), monkeypatch) if isinstance(o, Image)]
+    assert len(pictures) == 1 and pictures[0].data.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-def test_timeline_cell_only_where_there_is_a_timeline():
-    assert "ppg.show_timelines(bundle)" not in [c.source for c in build(load("servermanager")).cells]
+def test_timeline_section_only_where_there_is_a_timeline(monkeypatch):
+    from IPython.display import Image
+    outputs = shown(evaluate("servermanager", guide_example("servermanager")), monkeypatch)
+    assert not any(isinstance(o, Image) for o in outputs)
+    assert not any("Timelines" in str(o) for o in outputs)
 
 
 def test_example_cluster_jobs(tmp_path):

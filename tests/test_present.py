@@ -72,29 +72,42 @@ def executed_snmp(tmp_path_factory):
     return json.loads(out.read_text(encoding="utf-8")), tmp
 
 
-def _outputs(nb, tag: str) -> str:
-    cell = next(c for c in nb["cells"] if tag in c["metadata"].get("tags", []))
-    return "".join("".join(o.get("data", {}).get("text/html", [])) for o in cell["outputs"])
+def _section(nb, heading: str) -> str:
+    """What the report (the notebook's validate cell) shows under `heading`, without the heading: the section's
+    HTML, or for the files its Markdown."""
+    cell = next(c for c in nb["cells"] if "validate" in c["metadata"].get("tags", []))
+    for o in cell["outputs"]:
+        data = o.get("data", {})
+        html, markdown = "".join(data.get("text/html", [])), "".join(data.get("text/markdown", []))
+        if html.startswith(f"<h2>{heading}"):
+            return html.split("</h2>", 1)[1]
+        if markdown.startswith(f"## {heading}"):
+            return markdown.split("\n", 1)[1]
+    raise AssertionError(f"the report has no section {heading!r}")
 
 
 def test_jupyter_shows_values_as_tables(executed_snmp):
     nb, _ = executed_snmp
-    values = _outputs(nb, "values")
+    values = _section(nb, "Computed values")
     assert values.startswith('<table data-ppg="values">')
     assert "{'" not in values and "[{" not in values and "dataframe" not in values
     # the battery verdicts: one row per UPS of data/example-cluster.yaml's ac-snmp job (UPS1..UPS4)
     for ups in ("UPS1", "UPS2", "UPS3", "UPS4"):
         assert f"<td {present._CELL}>{ups}</td>" in values
-    for tag in ("validate", "checklist", "warnings", "errata"):
-        shown = _outputs(nb, tag)
-        assert "<tbody><tr><th" not in shown and "dataframe" not in shown, tag
+    for heading in ("Checked parameters", "Procedure, in order", "Warnings for these facts", "Guide errata that apply"):
+        shown = _section(nb, heading)
+        assert "<table" in shown or "<p>" in shown, heading
+        assert "<tbody><tr><th" not in shown and "dataframe" not in shown, heading
 
 
 def test_jupyter_file_links_open_the_written_files(executed_snmp):
     """Links are relative to the notebook (output_dir), without `download`, so Jupyter opens the file."""
     nb, tmp = executed_snmp
-    links = re.findall(r'<a href="([^"]+)"([^>]*)>', _outputs(nb, "files") + _outputs(nb, "checklist"))
-    assert links
+    files, steps = _section(nb, "Emitted files"), _section(nb, "Procedure, in order")
+    links = re.findall(r'<a href="([^"]+)"([^>]*)>', files + steps)
+    written = [p for p in (tmp / "out" / "ac-snmp").rglob("*") if p.is_file()]
+    # every written file is shown with its link, but manifest.json and checklist.md (the report is the checklist)
+    assert len(re.findall(r'<a href=', files)) == len(written) - 2
     for href, attrs in links:
         assert "download" not in attrs
         assert href.startswith("out/ac-snmp/") and (tmp / href).is_file(), href

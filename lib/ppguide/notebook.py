@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from IPython.display import HTML, Markdown, display
+from IPython.display import Markdown, display
 
 from . import evaluate as engine
 from . import present
@@ -99,16 +99,40 @@ def errata_table(bundle: Bundle) -> present.Html:
     return present.Html(present.errata(bundle))
 
 
-@_needs_bundle
-def show_tables(bundle: Bundle) -> None:
-    for title, markup in present.guide_tables(bundle):
-        display(Markdown(f"**{title}**"))
-        display(present.Html(markup))
+def _section(heading: str, markup: str) -> present.Html:
+    return present.Html(f"<h2>{html.escape(heading)}</h2>{markup}")
 
 
 @_needs_bundle
-def show_checklist(bundle: Bundle, base: str = "") -> None:
-    display(checklist_table(bundle, base))
+def report(bundle: Bundle, base: str = "") -> None:
+    """What to read before writing the bundle, one output a section under its own heading: the checked facts,
+    the guide's tables, computed values, timelines, the procedure in order, warnings, errata and the files.
+
+    A notebook shows it from one cell: papermill pays a kernel round trip per cell, and a section per cell
+    made the report cost more than the work behind it. The functions below show one section each.
+    """
+    is_group = bundle.product == "group"
+    display(_section("Products in the group / グループの製品" if is_group else "Checked parameters / パラメータ",
+                     present.facts(bundle)))
+    if bundle.tables:
+        display(_section("Tables from the guide / ガイドの表", show_tables(bundle).markup))
+    if bundle.values:
+        display(_section("Computed values / 算出値", present.values(bundle)))
+    if any(f.role == "timeline" for f in bundle.files):
+        display(_section("Timelines / タイムライン", ""))
+        show_timelines(bundle)
+    display(_section("Procedure, in order / 手順 (作業順)", present.checklist(bundle, _link_base(base))))
+    display(_section("Warnings for these facts / 警告", present.warnings(bundle)))
+    display(_section("Guide errata that apply / ガイドの誤りと対処",
+                     "<p>Where the guide is wrong, the files below carry the corrected form.</p>" + present.errata(bundle)))
+    show_files(bundle, base, "## Emitted files / 出力ファイル\n\n")
+
+
+@_needs_bundle
+def show_tables(bundle: Bundle) -> present.Html:
+    """The guide's tables for these facts, each under its title, as one piece of HTML."""
+    return present.Html("".join(f"<p><strong>{html.escape(title)}</strong></p>{markup}"
+                                for title, markup in present.guide_tables(bundle)))
 
 
 @_needs_bundle
@@ -131,16 +155,22 @@ def show_timelines(bundle: Bundle) -> None:
 
 
 @_needs_bundle
-def show_files(bundle: Bundle, download_base: str = "") -> None:
-    """Each emitted file, as Windows will read it, with a link that opens it (relative to the notebook)."""
+def show_files(bundle: Bundle, download_base: str = "", heading: str = "") -> None:
+    """Each emitted file, as Windows will read it, with a link that opens it (relative to the notebook).
+
+    One Markdown output for all of them: per file a line of HTML with the link, then the text in a fenced
+    block Jupyter highlights.
+    """
+    parts = [heading] if heading else []
     for f in bundle.files:
         if f.role == "checklist":
             continue
-        display(HTML(f'<p>{present.link(_link_base(download_base), f.path, download=False)} '
+        parts.append(f'<p>{present.link(_link_base(download_base), f.path, download=False)} '
                      f'<small>({html.escape(f.role)}, {html.escape(f.place)}, {html.escape(f.encoding)}, '
-                     f'sha256 {f.sha256[:12]}…)</small></p>'))
+                     f'sha256 {f.sha256[:12]}…)</small></p>\n')
         if f.encoding != "binary":
-            display(Markdown(f"```{present.code_language(f)}\n{f.text()}\n```"))
+            parts.append(f"```{present.code_language(f)}\n{f.text()}\n```\n")
+    display(Markdown("\n".join(parts)))
 
 
 @_needs_bundle

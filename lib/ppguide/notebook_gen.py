@@ -38,6 +38,15 @@ def _cell(source: str, tag: str):
     return new_code_cell(source, metadata={"tags": [tag]})
 
 
+REPORT = ("## Check and report / 確認と手順\n\n"
+          "The cell below checks the facts above and shows, section by section: the checked parameters, "
+          "the guide's tables and the computed values, the procedure in order, the warnings and guide errata "
+          "that apply, and every file of the bundle. A refused fact stops it with a message naming the parameter.")
+WRITE = ("## Write the bundle / 出力\n\n"
+         "The bundle goes to `output_dir`, all of it or nothing. An earlier bundle there is replaced; a folder "
+         "holding other files is refused, never emptied.")
+
+
 def build(product: Product) -> nbformat.NotebookNode:
     pid = product.id
     intro = (f"# {product.title}\n\n"
@@ -51,23 +60,11 @@ def build(product: Product) -> nbformat.NotebookNode:
     cells = [new_markdown_cell(intro),
              _cell("from ppguide import notebook as ppg\n\nbundle = None\n_known = set(globals())", "setup"),
              _cell(parameters_source(product), "parameters"),
-             new_markdown_cell("## Checked parameters / パラメータ"),
+             new_markdown_cell(REPORT),
              _cell(f"params = ppg.collect({pid!r}, globals(), _known)\n"
-                   f"bundle = ppg.evaluate({pid!r}, params)\nppg.parameters_table(bundle)", "validate")]
-    if product.tables:
-        cells += [new_markdown_cell("## Tables from the guide / ガイドの表"), _cell("ppg.show_tables(bundle)", "tables")]
-    if product.values:
-        cells += [new_markdown_cell("## Computed values / 算出値"), _cell("ppg.values_table(bundle)", "values")]
-    if any(a.kind == "timeline" for a in product.artifacts):
-        cells += [new_markdown_cell("## Timelines / タイムライン"), _cell("ppg.show_timelines(bundle)", "timelines")]
-    cells += [new_markdown_cell("## Procedure, in order / 手順 (作業順)"), _cell("ppg.show_checklist(bundle, download_base or output_dir)", "checklist"),
-              new_markdown_cell("## Warnings for these facts / 警告"), _cell("ppg.warnings_table(bundle)", "warnings"),
-              new_markdown_cell("## Guide errata that apply / ガイドの誤りと対処\n\n"
-                                "Where the guide is wrong, the files below carry the corrected form."),
-              _cell("ppg.errata_table(bundle)", "errata"),
-              new_markdown_cell("## Emitted files / 出力ファイル"),
-              _cell("ppg.show_files(bundle, download_base or output_dir)", "files"),
-              _cell("ppg.write(bundle, output_dir);", "emit")]
+                   f"bundle = ppg.evaluate({pid!r}, params)\nppg.report(bundle, download_base or output_dir)", "validate"),
+             new_markdown_cell(WRITE),
+             _cell("ppg.write(bundle, output_dir);", "emit")]
     nb = new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"}})
@@ -90,13 +87,10 @@ def build_compose() -> nbformat.NotebookNode:
                    "(example: data/example-group.yaml)\n"
                    "output_dir: str = 'out/compose'  # folder that receives the bundle\n"
                    "download_base: str = ''  # prefix of the download links (empty: output_dir)", "parameters"),
-             new_markdown_cell("## Products in the group / グループの製品"),
-             _cell("ppg.collect(None, globals(), _known)\nbundle = ppg.compose(group)\nppg.group_table(bundle)", "validate"),
-             new_markdown_cell("## Procedure, in order / 手順 (作業順)"), _cell("ppg.show_checklist(bundle, download_base or output_dir)", "checklist"),
-             new_markdown_cell("## Warnings for these facts / 警告"), _cell("ppg.warnings_table(bundle)", "warnings"),
-             new_markdown_cell("## Guide errata that apply / ガイドの誤りと対処"), _cell("ppg.errata_table(bundle)", "errata"),
-             new_markdown_cell("## Emitted files / 出力ファイル"),
-             _cell("ppg.show_files(bundle, download_base or output_dir)", "files"),
+             new_markdown_cell(REPORT),
+             _cell("ppg.collect(None, globals(), _known)\nbundle = ppg.compose(group)\n"
+                   "ppg.report(bundle, download_base or output_dir)", "validate"),
+             new_markdown_cell(WRITE),
              _cell("ppg.write(bundle, output_dir);", "emit")]
     return new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
