@@ -6,6 +6,11 @@ kernel listens on localhost for this one execution only) and, now and then, "Key
 kernel" when it is shut down; neither is the engineer's business. A failing cell still fails the run: papermill
 raises PapermillExecutionError from the notebook's own outputs, which do not depend on the kernel's log.
 The notebook is saved once at the end rather than after every cell (nothing reads it while it runs).
+
+Once the last cell has answered, the kernel is stopped at once rather than asked to exit (nbclient's
+shutdown_kernel="immediate"): every output is already in the notebook and every file written by then, and a
+polite exit left the run waiting, in 100 ms polls, while the interpreter tore down its modules and collected
+every object, now and then for seconds.
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ def execute_notebook(source: Path, target: Path, parameters: dict[str, Any], cwd
     try:
         papermill.execute_notebook(str(source), str(target), parameters=parameters, progress_bar=False,
                                    log_output=False, cwd=str(cwd), extra_arguments=KERNEL_ARGS,
-                                   request_save_on_cell_execute=False)
+                                   request_save_on_cell_execute=False, shutdown_kernel="immediate")
     except papermill.PapermillExecutionError as exc:
         raise PpguideError(f"{what}: the notebook failed: {exc.ename}: {exc.evalue}",
                            f"{what}: ノートブックの実行に失敗: {exc.ename}: {exc.evalue}") from None
