@@ -47,7 +47,10 @@ test: setup-test
 	$(BIN)/mypy lib/ppguide
 	$(BIN)/pytest -q
 
+# ppguide's own modules compiled first, as pip compiles an installed package (an editable install under
+# PYTHONDONTWRITEBYTECODE would otherwise compile them again in every process, kernels included).
 bench: setup
+	$(BIN)/python -m compileall -q lib
 	$(BIN)/python bench/engines.py
 	$(BIN)/python bench/fleet.py
 

@@ -16,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from measure import empty_notebook, goal, median_seconds
+from measure import empty_notebook, goal, median_seconds, paired_medians
 
 from ppguide import functions
 from ppguide.batch import run_notebook
@@ -61,8 +61,9 @@ def main() -> None:
         replacing = median_seconds(lambda: write_bundle("servermanager", SERVERMANAGER, tmp / "replaced"), many)
         ups = median_seconds(lambda: write_bundle(UPS_PRODUCT, UPS_FACTS, ups_folder()), many)
         ups_drawn = median_seconds(lambda: drawing_every_time(drawn_folder()), args.repeat)
-        notebook = median_seconds(lambda: run_notebook("servermanager", SERVERMANAGER, tmp / "notebook"), args.repeat)
-        baseline = median_seconds(lambda: execute_notebook(empty, tmp / "out.ipynb", {"x": 2}, tmp, "bench"), args.repeat)
+        notebook, baseline = paired_medians(lambda: run_notebook("servermanager", SERVERMANAGER, tmp / "notebook"),
+                                            lambda: execute_notebook(empty, tmp / "out.ipynb", {"x": 2}, tmp, "bench"),
+                                            args.repeat)
 
     # Other work on the machine stretches every figure: the load says how much the run had to share.
     print(f"medians of {many} direct and {args.repeat} papermill or drawing runs, one process; "

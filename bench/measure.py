@@ -17,6 +17,22 @@ def median_seconds(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+def paired_medians(first, second, repeat: int) -> tuple[float, float]:
+    """Median seconds of two functions run in turns (first, second, first, ...) after one untimed run of each.
+
+    Taking turns spreads a change in the machine's load over both instead of over whichever ran later; the
+    untimed runs pay what only a process's first call pays (importing papermill, a fresh disk cache).
+    """
+    first(), second()
+    a, b = [], []
+    for _ in range(repeat):
+        for fn, times in ((first, a), (second, b)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return statistics.median(a), statistics.median(b)
+
+
 def goal(met: bool, target: str) -> str:
     return f"{'goal met' if met else 'GOAL MISSED'} ({target})"
 
