@@ -230,3 +230,9 @@ def test_the_engine_reads_exactly_the_data_tables_its_fingerprints_cover():
     seen = json.loads(subprocess.run([sys.executable, "-c", READS], env=env, capture_output=True, text=True,
                                      check=True).stdout)
     assert seen == sorted(knowledge.ENGINE_DATA)
+
+
+def test_a_value_pickle_cannot_keep_is_returned_and_not_kept(cache):
+    value = {"made": lambda: None}              # a lambda does not pickle
+    assert disk_cache.remembered("data", "unpicklable", lambda: value) is value
+    assert entries(cache, "data") == []

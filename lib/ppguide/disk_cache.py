@@ -75,7 +75,11 @@ def remembered(kind: str, key: str, make: Callable[[], T]) -> T:
     except Exception:           # noqa: BLE001  a truncated or foreign file is only a missing entry
         pass
     value = make()
-    _write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return value            # a value pickle cannot keep is only not kept
+    _write(path, data)
     return value
 
 
