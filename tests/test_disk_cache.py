@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,11 +94,12 @@ def test_a_faulty_file_is_refused_every_time(cache, own_servermanager):
 
 
 def test_a_change_of_the_engine_or_of_the_product_list_is_a_new_key(own_servermanager, monkeypatch):
-    before = fingerprint.checked_product_key(own_servermanager)
+    data = own_servermanager.read_bytes()
+    before = fingerprint.checked_product_key(own_servermanager, data)
     (own_servermanager.parent / "another.yaml").write_text("id: another\n", encoding="utf-8")
-    beside = fingerprint.checked_product_key(own_servermanager)
+    beside = fingerprint.checked_product_key(own_servermanager, data)
     monkeypatch.setattr(fingerprint, "engine_digest", lambda: "another engine")
-    assert len({before, beside, fingerprint.checked_product_key(own_servermanager)}) == 3
+    assert len({before, beside, fingerprint.checked_product_key(own_servermanager, data)}) == 3
 
 
 def test_a_damaged_entry_is_only_a_missing_one(cache):
@@ -236,3 +238,105 @@ def test_a_value_pickle_cannot_keep_is_returned_and_not_kept(cache):
     value = {"made": lambda: None}              # a lambda does not pickle
     assert disk_cache.remembered("data", "unpicklable", lambda: value) is value
     assert entries(cache, "data") == []
+
+
+def faulty_servermanager() -> bytes:
+    """servermanager.yaml with one step at a place that does not exist (a fault the checks name)."""
+    return SM.read_bytes().replace(b"place: active\n", b"place: activX\n", 1)
+
+
+def test_the_bytes_checked_are_the_bytes_the_key_names(cache, own_servermanager, monkeypatch):
+    """A file saved again while it loads (an editor, a deployment) must not put the other version's product
+    under its key: here the faulty file is replaced by the valid one right after its key was taken."""
+    faulty = faulty_servermanager()
+    assert faulty != SM.read_bytes()
+    own_servermanager.write_bytes(faulty)
+    key = fingerprint.checked_product_key
+
+    def then_replaced(path, data):
+        taken = key(path, data)
+        own_servermanager.write_bytes(SM.read_bytes())
+        return taken
+    monkeypatch.setattr(fingerprint, "checked_product_key", then_replaced)
+    with pytest.raises(KnowledgeError, match="activX"):
+        knowledge.load("servermanager")
+    monkeypatch.setattr(fingerprint, "checked_product_key", key)
+    own_servermanager.write_bytes(faulty)
+    knowledge.clear_cache()
+    with pytest.raises(KnowledgeError, match="activX"):
+        knowledge.load("servermanager")
+    assert entries(cache, "product") == []
+
+
+SNAPSHOT = """
+import shutil, sys
+from pathlib import Path
+import ppguide.knowledge as k
+data = Path(sys.argv[1])
+k.DATA = data                                   # this process's tables: a copy the test may edit
+from ppguide import evaluate                    # the engine's digest is taken here, places.yaml as it is now
+if sys.argv[2] == "edit":
+    places = data / "places.yaml"
+    places.write_text(places.read_text(encoding="utf-8").replace(
+        "places:\\n", "places:\\n  activX: {en: somewhere, ja: どこか}\\n", 1), encoding="utf-8")
+try:
+    k.load("servermanager")
+    print("loaded")
+except Exception as exc:
+    print(type(exc).__name__)
+"""
+
+
+def test_a_table_edited_while_a_process_runs_does_not_enter_its_keys(tmp_path, own_servermanager):
+    """A kernel that took the engine's digest before places.yaml changed checks with the tables it digested;
+    otherwise a product checked against the new table would be kept under the old table's key."""
+    data = tmp_path / "data"
+    shutil.copytree(knowledge.DATA, data)
+    own_servermanager.write_bytes(faulty_servermanager())
+    env = dict(os.environ, PPGUIDE_CACHE=str(tmp_path / "cache"), PPGUIDE_PROCEDURES=str(own_servermanager.parent))
+    run = lambda how: subprocess.run([sys.executable, "-c", SNAPSHOT, str(data), how], env=env,  # noqa: E731
+                                     capture_output=True, text=True, check=True).stdout.strip()
+    assert run("edit") == "KnowledgeError"
+    shutil.copy(knowledge.DATA / "places.yaml", data / "places.yaml")
+    assert run("as is") == "KnowledgeError"          # with the table as it was, activX is no place
+
+
+def test_an_entry_of_another_kind_is_a_missing_one(cache):
+    knowledge.load("servermanager")
+    knowledge.read_data("places.yaml")
+    (product,), (table,) = entries(cache, "product"), entries(cache, "data")
+    product.write_bytes(table.read_bytes())           # a dict where a product belongs
+    knowledge.clear_cache()
+    assert knowledge.load("servermanager").id == "servermanager"
+
+
+BUNDLE = """
+import hashlib, json, sys
+from ppguide.evaluate import evaluate
+from ppguide.examples import guide_example
+b = evaluate("servermanager", guide_example("servermanager"))
+print(hashlib.sha256(b.manifest_bytes() + b"".join(f.content for f in b.files)).hexdigest())
+"""
+
+
+def bundle_digest(cache_value: str) -> str:
+    env = dict(os.environ, PPGUIDE_CACHE=cache_value)
+    env.pop(knowledge.SEARCH_VARIABLE, None)
+    return subprocess.run([sys.executable, "-c", BUNDLE], env=env, capture_output=True, text=True, check=True).stdout
+
+
+def test_damaged_compiled_templates_and_unusable_folders_only_cost_the_work(tmp_path):
+    expected = bundle_digest("")
+    cache = tmp_path / "cache"
+    assert bundle_digest(str(cache)) == expected
+    compiled = list((cache / "jinja2").rglob("*.cache"))
+    assert len(compiled) > 10
+    for f in compiled:                                # cut inside the checksum jinja2 pickles after its magic
+        f.write_bytes(f.read_bytes()[:20])
+    assert bundle_digest(str(cache)) == expected
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    assert bundle_digest(str(blocker)) == expected
+    assert bundle_digest(str(loop)) == expected

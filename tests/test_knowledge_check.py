@@ -357,3 +357,11 @@ def test_a_step_loop_repeats_its_steps_together(tmp_path, monkeypatch):
         assert [s.title_en for s in b.steps] == [f"{s['id']} {n}" for n in "ABC" for s in (first, second)]
     finally:
         knowledge.clear_cache()
+
+
+def test_a_knowledge_file_not_in_utf8_is_a_fault_not_a_traceback(tmp_path):
+    """Saved by Notepad on Japanese Windows (CP932), the file's Japanese text cannot be read as UTF-8."""
+    path = tmp_path / "servermanager.yaml"
+    path.write_bytes(SM.read_text(encoding="utf-8").encode("cp932", errors="replace"))
+    (line,) = fault_lines(path)
+    assert line.startswith("servermanager.yaml: is not UTF-8 text")

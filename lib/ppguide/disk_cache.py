@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from jinja2 import FileSystemBytecodeCache
 from jinja2.bccache import Bucket
@@ -37,7 +37,7 @@ def folder() -> Path | None:
     """The cache folder, or None when PPGUIDE_CACHE turns it off."""
     given = os.environ.get(VARIABLE)
     if given is not None:
-        return Path(given) if given else None
+        return Path(given).absolute() if given else None
     import platformdirs  # already loaded in a Jupyter kernel (jupyter_core uses it)
     return Path(platformdirs.user_cache_dir("ppguide", appauthor=False))
 
@@ -58,10 +58,11 @@ def _write(path: Path, data: bytes) -> None:
         pass    # a read-only or full disk: the next process does the work again
 
 
-def remembered(kind: str, key: str, make: Callable[[], T]) -> T:
+def remembered(kind: str, key: str, make: Callable[[], T], of: type | tuple[type, ...] = object) -> T:
     """make()'s value, from the cache when a process kept it under `key` before; kept for the next one.
 
-    An exception from make() passes through and nothing is kept.
+    An entry that is not an instance of `of` (a file copied over another) is a missing one. An exception from
+    make() passes through and nothing is kept.
     """
     where = folder()
     if where is None:
@@ -69,10 +70,10 @@ def remembered(kind: str, key: str, make: Callable[[], T]) -> T:
     path = where / kind / f"{key}.pickle"
     try:
         with open(path, "rb") as f:
-            return _unpickled(f.read())
-    except FileNotFoundError:
-        pass
-    except Exception:           # noqa: BLE001  a truncated or foreign file is only a missing entry
+            kept = _unpickled(f.read())
+        if isinstance(kept, of):
+            return cast(T, kept)
+    except Exception:           # noqa: BLE001  absent, truncated, foreign or unreadable: only a missing entry
         pass
     value = make()
     try:
@@ -97,7 +98,14 @@ def _unpickled(data: bytes) -> Any:
 
 
 class _Bytecode(FileSystemBytecodeCache):
-    """jinja2's own file cache of compiled templates, except that a failed write is not the render's failure."""
+    """jinja2's own file cache of compiled templates, except that an entry that cannot be read (truncated, in a
+    folder that is a file or a link loop) is a missing one and a failed write is not the render's failure."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:       # noqa: BLE001
+            bucket.reset()
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -111,8 +119,11 @@ def jinja_bytecode(environment: str) -> FileSystemBytecodeCache | None:
     """The bytecode cache of one of ppguide's jinja2 Environments (None when the cache is off).
 
     jinja2 keys an entry by template name and source only; the Environment's options live in ppguide's code,
-    so each version of that code gets a folder of its own.
+    so each version of that code (and of jinja2) gets a folder of its own.
     """
+    import jinja2
+
     from .fingerprint import engine_digest
     where = folder()
-    return None if where is None else _Bytecode(str(where / "jinja2" / f"{environment}-{engine_digest()[:16]}"))
+    name = f"{environment}-{engine_digest()[:16]}-{jinja2.__version__}"
+    return None if where is None else _Bytecode(str(where / "jinja2" / name))

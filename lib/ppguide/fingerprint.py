@@ -15,26 +15,28 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .knowledge import DATA, ENGINE_DATA, knowledge_files
+from .knowledge import ENGINE_DATA, data_bytes, knowledge_files
 
 ENGINE = Path(__file__).resolve().parent
 
 
-def _files_digest(paths: list[Path]) -> str:
+def _digest(named: list[tuple[str, bytes]]) -> str:
     h = hashlib.sha256()
-    for path in paths:
-        data = path.read_bytes()
-        h.update(f"{path.name}\0{len(data)}\0".encode())
+    for name, data in named:
+        h.update(f"{name}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()
 
 
+def _files_digest(paths: list[Path]) -> str:
+    return _digest([(path.name, path.read_bytes()) for path in paths])
+
+
 @cache
 def engine_digest() -> str:
-    """ppguide's code, templates and shared data tables: read once per process."""
+    """ppguide's code and templates, and its data tables as this process reads them (knowledge.data_bytes)."""
     files = sorted(ENGINE.glob("*.py")) + sorted((ENGINE / "templates").glob("*.j2"))
-    files += [Path(DATA) / name for name in ENGINE_DATA]
-    return _files_digest(files)
+    return _digest([(p.name, p.read_bytes()) for p in files] + [(name, data_bytes(name)) for name in ENGINE_DATA])
 
 
 @cache
@@ -47,13 +49,13 @@ def knowledge_digest(product_id: str) -> str:
     return _knowledge_digest(path) if path is not None else ""
 
 
-def checked_product_key(path: Path) -> str:
+def checked_product_key(path: Path, data: bytes) -> str:
     """What a checked product (disk_cache) was derived from: the knowledge file's bytes, the engine, the
     product names its references may point at (those of the search path and of the file's own folder), and
-    the Python and pydantic that pickled it."""
+    the Python and pydantic that pickled it. `data` is the file's content, as the loader read it."""
     import pydantic
     names = sorted(knowledge_files()) + sorted(p.stem for p in Path(path).parent.glob("*.yaml"))
-    h = hashlib.sha256(_files_digest([Path(path)]).encode())     # read now: load_file asks once per process
+    h = hashlib.sha256(_digest([(Path(path).name, data)]).encode())
     h.update(engine_digest().encode())
     h.update("\0".join(names).encode())
     h.update(f"{sys.version}\0{pydantic.VERSION}".encode())

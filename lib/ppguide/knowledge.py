@@ -359,6 +359,13 @@ class Product(_Strict):
 ENGINE_DATA = ("fragments.yaml", "messages.yaml", "parameters.yaml", "places.yaml", "script-commands.yaml")
 
 
+@cache
+def data_bytes(file: str) -> bytes:
+    """A data table's bytes, read once per process: what read_data parses and what fingerprint digests are the
+    same bytes, even if the file changes while the process runs."""
+    return (DATA / file).read_bytes()
+
+
 def read_data(file: str) -> Any:
     """One of ppguide's own data/*.yaml files (trusted, so libyaml's fast safe loader when PyYAML has it).
 
@@ -367,12 +374,12 @@ def read_data(file: str) -> Any:
     import hashlib
 
     from . import disk_cache
-    data = (DATA / file).read_bytes()
+    data = data_bytes(file)
 
     def parse() -> Any:
         import yaml
         return yaml.load(data.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return disk_cache.remembered("data", hashlib.sha256(data).hexdigest(), parse)
+    return disk_cache.remembered("data", hashlib.sha256(data).hexdigest(), parse, (dict, list))
 
 
 @cache
@@ -482,12 +489,13 @@ def load_file(path: Path) -> Product:
     """
     from . import disk_cache
     from .fingerprint import checked_product_key
-    return disk_cache.remembered("product", checked_product_key(path), lambda: _checked(path))
+    data = Path(path).read_bytes()      # once: the bytes the key names are the bytes that are checked
+    return disk_cache.remembered("product", checked_product_key(path, data), lambda: _checked(path, data), Product)
 
 
-def _checked(path: Path) -> Product:
+def _checked(path: Path, data: bytes) -> Product:
     from .knowledge_check import check_file  # the checks need the engine, which needs this module
-    product, faults = check_file(path)
+    product, faults = check_file(path, data)
     if faults or product is None:
         raise KnowledgeError(shown(path), faults=faults)
     return product

@@ -69,8 +69,8 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # type: ignore[m
         return super().construct_mapping(node, deep)
 
 
-def _read(path: Path) -> tuple[Any, list[tuple[str, int]]]:
-    loader = _Loader(path.read_text(encoding="utf-8"))
+def _read(path: Path, data: bytes | None = None) -> tuple[Any, list[tuple[str, int]]]:
+    loader = _Loader(path.read_text(encoding="utf-8") if data is None else data.decode("utf-8"))
     try:
         return loader.get_single_data(), loader.repeated
     finally:
@@ -435,14 +435,17 @@ def _started_name(action, kind: str) -> str:
     return action.share.name if kind == "share" else action.monitor.command
 
 
-def check_file(path: Path) -> tuple[Product | None, list[KnowledgeFault]]:
-    """The product `path` defines (None when it cannot be built) and every fault of the file."""
+def check_file(path: Path, data: bytes | None = None) -> tuple[Product | None, list[KnowledgeFault]]:
+    """The product `path` defines (None when it cannot be built) and every fault of the file; `data`, when
+    given, is the file's content as the caller already read it (what it checked is then what it read)."""
     path = Path(path)
     file = shown(path)
     try:
-        raw, repeated = _read(path)
+        raw, repeated = _read(path, data)
     except OSError as exc:
         return None, [KnowledgeFault(file, path.name, f"cannot be read: {exc.strerror or exc}")]
+    except UnicodeDecodeError as exc:
+        return None, [KnowledgeFault(file, path.name, f"is not UTF-8 text: {exc.reason} at byte {exc.start}")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" (line {mark.line + 1})" if mark else ""
