@@ -63,8 +63,7 @@ def runs(mode: str) -> dict[tuple[str, str], list[str]]:
     if mode not in _runs:
         w = session()
         b = evaluate("appmanager34", MODES[mode][0])
-        _runs[mode] = w.run_branches(b, [(s, br) for s in ("start.bat", "stop.bat") for br in EVENT_BRANCHES],
-                                     EVENT_BRANCHES)
+        _runs[mode] = w.run_branches(b, EVENT_BRANCHES)
     return _runs[mode]
 
 

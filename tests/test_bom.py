@@ -198,7 +198,7 @@ def runs() -> dict[tuple[str, str], list[str]]:
         w = session()
         install_standin(w, EXE)
         b = evaluate("bom", {"bom_item_ids": ITEMS})
-        _runs.update(w.run_branches(b, [(s, br) for s in SCRIPTS for br in EVENT_BRANCHES], EVENT_BRANCHES))
+        _runs.update(w.run_branches(b, EVENT_BRANCHES))
     return _runs
 
 

@@ -18,7 +18,7 @@ import re
 import shutil
 
 import pytest
-from test_site import CHROMIUM, CHROMIUM_ARGS, _missing, mkdocs_build, serving
+from test_site import chromium, mkdocs_build, serving
 
 from ppguide import functions, network, ups_budget
 from ppguide.errors import ParameterError
@@ -54,14 +54,7 @@ def base_url(site):
 @pytest.fixture(scope="module")
 def page(base_url):
     """The calculators page, opened once; every request it makes is recorded."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright package")
-    if not CHROMIUM.is_file():
-        _missing(f"{CHROMIUM} (Debian's chromium)")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         p = context.new_page()
         p.requests = []
@@ -69,7 +62,6 @@ def page(base_url):
         p.goto(f"{base_url}/calculators/")
         p.wait_for_function("document.querySelectorAll('.ppguide-calc__out[data-state]').length === 4")
         yield p
-        browser.close()
 
 
 @pytest.fixture(scope="module", autouse=True)

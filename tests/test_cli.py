@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -64,12 +65,18 @@ def test_both_engines_write_identical_bundles(tmp_path):
     assert json.loads(direct["manifest.json"])["parameters"]["virtual_computer_name"] == "ESMSV01"
 
 
-def test_batch_reports_each_job(tmp_path):
+def good_and_bad_jobs(tmp_path) -> Path:
+    """An inventory of two servermanager jobs: `good`, and `bad` with a switch drive that is no drive."""
     inv = tmp_path / "inv.yaml"
     inv.write_text("parameters: {virtual_computer_name: ESMPRO, failover_group: grp1, nodes: [SV1, SV2],\n"
                    "             switch_drive: 'X:', virtual_ip: 192.168.10.100}\n"
                    "jobs:\n  - {product: servermanager, name: good}\n"
                    "  - {product: servermanager, name: bad, parameters: {switch_drive: '1:'}}\n", encoding="utf-8")
+    return inv
+
+
+def test_batch_reports_each_job(tmp_path):
+    inv = good_and_bad_jobs(tmp_path)
     result = runner.invoke(cli.app, ["batch", str(inv), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert (tmp_path / "out" / "good" / "manifest.json").is_file()
@@ -211,11 +218,7 @@ def test_products_json_lists_every_product():
 
 
 def test_batch_json_and_quiet(tmp_path):
-    inv = tmp_path / "inv.yaml"
-    inv.write_text("parameters: {virtual_computer_name: ESMPRO, failover_group: grp1, nodes: [SV1, SV2],\n"
-                   "             switch_drive: 'X:', virtual_ip: 192.168.10.100}\n"
-                   "jobs:\n  - {product: servermanager, name: good}\n"
-                   "  - {product: servermanager, name: bad, parameters: {switch_drive: '1:'}}\n", encoding="utf-8")
+    inv = good_and_bad_jobs(tmp_path)
     result = runner.invoke(cli.app, ["batch", str(inv), "-o", str(tmp_path / "out"), "--json", "--jobs", "1"])
     assert result.exit_code == 2
     data = json.loads(result.stdout)

@@ -128,7 +128,7 @@ def runs(params_id: str) -> dict[tuple[str, str], list[str]]:
         w = session()
         bundle = evaluate("netvisor", PARAMS[params_id] | {"failover_group": GROUP})
         jobs = [("start.bat", b) for b in EVENT_BRANCHES] + [("stop.bat", b) for b in STOP_BRANCHES]
-        _runs[params_id] = w.run_branches(bundle, jobs, EVENT_BRANCHES, {"ARMS_GROUPNAME": GROUP})
+        _runs[params_id] = w.run_branches(bundle, EVENT_BRANCHES, jobs, {"ARMS_GROUPNAME": GROUP})
     return _runs[params_id]
 
 

@@ -140,8 +140,7 @@ def runs(params_id: str) -> dict[tuple[str, str], list[str]]:
     if params_id not in _runs:
         w = session()
         bundle = evaluate("netvisorpro", PARAMS[params_id] | {"failover_group": GROUP})
-        jobs = [(s, b) for s in SCRIPTS for b in EVENT_BRANCHES]
-        _runs[params_id] = {job: normalised(log) for job, log in w.run_branches(bundle, jobs, EVENT_BRANCHES).items()}
+        _runs[params_id] = {job: normalised(log) for job, log in w.run_branches(bundle, EVENT_BRANCHES).items()}
     return _runs[params_id]
 
 

@@ -167,7 +167,7 @@ def runs() -> dict[tuple[str, str], list[str]]:
     if not _runs:
         w = session()
         b = evaluate("printmanager", {"pm_version": "2.1"})
-        _runs.update(w.run_branches(b, [(s, br) for s in SCRIPTS for br in EVENT_BRANCHES], EVENT_BRANCHES))
+        _runs.update(w.run_branches(b, EVENT_BRANCHES))
     return _runs
 
 

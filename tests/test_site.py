@@ -88,8 +88,10 @@ def serving(site: Path, path: str = "/"):
         thread.join(timeout=5)
 
 
-@pytest.fixture(scope="module")
-def browser():
+@contextlib.contextmanager
+def chromium():
+    """Debian's chromium driven by Playwright, for the duration of the block (skipped, or failed in CI, when
+    either is missing)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -98,8 +100,16 @@ def browser():
         _missing(f"{CHROMIUM} (Debian's chromium)")
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

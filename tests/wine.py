@@ -241,11 +241,13 @@ class Wine:
         """The stand-in calls a .bat makes, in order, one "PROGRAM arg ..." line each."""
         return self.run(bat_bytes, env).calls
 
-    def run_branches(self, bundle, jobs: list[tuple[str, str]], branches: dict[str, dict[str, str]],
+    def run_branches(self, bundle, branches: dict[str, dict[str, str]], jobs: list[tuple[str, str]] | None = None,
                      extra: dict[str, str] | None = None) -> dict[tuple[str, str], list[str]]:
         """Each (script, branch) job of a bundle run on its event branch's variables (plus `extra`), four at a
-        time: {(script, branch): its calls}."""
+        time: {(script, branch): its calls}. Without `jobs`: start.bat and stop.bat on every branch."""
         from concurrent.futures import ThreadPoolExecutor
+        if jobs is None:
+            jobs = [(script, branch) for script in ("start.bat", "stop.bat") for branch in branches]
         with ThreadPoolExecutor(max_workers=4) as pool:
             logs = pool.map(lambda job: self.run_bat(bundle.file(job[0]).content, branches[job[1]] | (extra or {})), jobs)
             return dict(zip(jobs, logs))

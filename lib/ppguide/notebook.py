@@ -54,16 +54,6 @@ def compose(group: dict[str, Any]) -> Bundle:
     return _compose(group)
 
 
-@_needs_bundle
-def parameters_table(bundle: Bundle) -> present.Html:
-    """The checked facts: value, whether given or the declared default, and what each means (for a composed
-    group: its products and the parameters each received)."""
-    return present.Html(present.facts(bundle))
-
-
-group_table = parameters_table      # the composer notebook's name for the same table
-
-
 def _link_base(base: str) -> str:
     """Links in Jupyter resolve against the notebook's folder (the kernel's working directory): an absolute
     output_dir below it is linked relatively; one elsewhere stays as it is (Jupyter cannot serve it)."""
@@ -77,28 +67,6 @@ def _link_base(base: str) -> str:
     return base
 
 
-@_needs_bundle
-def checklist_table(bundle: Bundle, base: str = "") -> present.Html:
-    """Every step in the order to work it, with the place each is done at and links to its files."""
-    return present.Html(present.checklist(bundle, _link_base(base)))
-
-
-@_needs_bundle
-def values_table(bundle: Bundle) -> present.Html:
-    """Computed values as tables (records and mappings nested), never as Python reprs."""
-    return present.Html(present.values(bundle))
-
-
-@_needs_bundle
-def warnings_table(bundle: Bundle) -> present.Html:
-    return present.Html(present.warnings(bundle))
-
-
-@_needs_bundle
-def errata_table(bundle: Bundle) -> present.Html:
-    return present.Html(present.errata(bundle))
-
-
 def _section(heading: str, markup: str) -> present.Html:
     return present.Html(f"<h2>{html.escape(heading)}</h2>{markup}")
 
@@ -109,34 +77,27 @@ def report(bundle: Bundle, base: str = "") -> None:
     the guide's tables, computed values, timelines, the procedure in order, warnings, errata and the files.
 
     A notebook shows it from one cell: papermill pays a kernel round trip per cell, and a section per cell
-    made the report cost more than the work behind it. The functions below show one section each.
+    made the report cost more than the work behind it.
     """
     is_group = bundle.product == "group"
     display(_section("Products in the group / グループの製品" if is_group else "Checked parameters / パラメータ",
                      present.facts(bundle)))
     if bundle.tables:
-        display(_section("Tables from the guide / ガイドの表", show_tables(bundle).markup))
+        display(_section("Tables from the guide / ガイドの表", "".join(
+            f"<p><strong>{html.escape(title)}</strong></p>{markup}" for title, markup in present.guide_tables(bundle))))
     if bundle.values:
         display(_section("Computed values / 算出値", present.values(bundle)))
     if any(f.role == "timeline" for f in bundle.files):
         display(_section("Timelines / タイムライン", ""))
-        show_timelines(bundle)
+        _timelines(bundle)
     display(_section("Procedure, in order / 手順 (作業順)", present.checklist(bundle, _link_base(base))))
     display(_section("Warnings for these facts / 警告", present.warnings(bundle)))
     display(_section("Guide errata that apply / ガイドの誤りと対処",
                      "<p>Where the guide is wrong, the files below carry the corrected form.</p>" + present.errata(bundle)))
-    show_files(bundle, base, "## Emitted files / 出力ファイル\n\n")
+    _files(bundle, base)
 
 
-@_needs_bundle
-def show_tables(bundle: Bundle) -> present.Html:
-    """The guide's tables for these facts, each under its title, as one piece of HTML."""
-    return present.Html("".join(f"<p><strong>{html.escape(title)}</strong></p>{markup}"
-                                for title, markup in present.guide_tables(bundle)))
-
-
-@_needs_bundle
-def show_timelines(bundle: Bundle) -> None:
+def _timelines(bundle: Bundle) -> None:
     """Files of role `timeline`: PNG pictures shown as images, CSV tables as tables."""
     import csv
     import io
@@ -154,14 +115,13 @@ def show_timelines(bundle: Bundle) -> None:
                 display(present.Html(present.table(rows[0], ([present.esc(c) for c in r] for r in rows[1:]))))
 
 
-@_needs_bundle
-def show_files(bundle: Bundle, download_base: str = "", heading: str = "") -> None:
+def _files(bundle: Bundle, download_base: str) -> None:
     """Each emitted file, as Windows will read it, with a link that opens it (relative to the notebook).
 
     One Markdown output for all of them: per file a line of HTML with the link, then the text in a fenced
     block Jupyter highlights.
     """
-    parts = [heading] if heading else []
+    parts = ["## Emitted files / 出力ファイル\n\n"]
     for f in bundle.files:
         if f.role == "checklist":
             continue

@@ -205,17 +205,23 @@ def _netmask(v: str) -> str:
                       "255.255.255.0 のような連続したサブネットマスク") from None
 
 
-def _version(v: str) -> str:
-    if not re.fullmatch(r"[0-9]+(\.[0-9]+)*", v):
-        raise _Reject("a dotted version number such as 4.16", "4.16 のようなバージョン番号")
-    return v
+def _matching(pattern: str, en: str, ja: str) -> Callable[[str], str]:
+    """A check that the whole text has the form of `pattern`, refusing with the form described in both languages."""
+    form = re.compile(pattern)
+
+    def check(v: str) -> str:
+        if not form.fullmatch(v):
+            raise _Reject(en, ja)
+        return v
+    return check
 
 
-def _sid(v: str) -> str:
-    if not re.fullmatch(r"0[xX][0-9A-Fa-f]{32}", v):
-        raise _Reject("a SQL Server login SID: 0x and 32 hexadecimal digits, as select sid prints it",
-                      "SQL Server ログインの SID: 0x と 16 進数 32 桁 (select sid の出力)")
-    return v
+_version = _matching(r"[0-9]+(\.[0-9]+)*", "a dotted version number such as 4.16", "4.16 のようなバージョン番号")
+_sid = _matching(r"0[xX][0-9A-Fa-f]{32}", "a SQL Server login SID: 0x and 32 hexadecimal digits, as select sid prints it",
+                 "SQL Server ログインの SID: 0x と 16 進数 32 桁 (select sid の出力)")
+# ESMPRO/BOM's monitoring item IDs: APPL and digits (guide L7578 "(APPLXXX)", L7691 "APPL003").
+_bom_item = _matching(r"APPL[0-9]{1,10}", "an ESMPRO/BOM monitoring item ID: APPL followed by digits, such as APPL003",
+                      "ESMPRO/BOM の監視項目 ID: APPL に数字が続くもの (例: APPL003)")
 
 
 def _service(v: str) -> str:
@@ -226,14 +232,6 @@ def _service(v: str) -> str:
                       "no spaces or commas, not starting with - or .",
                       "OracleServiceSID1 のような Windows のサービス名: 英数字と _ $ # . - の 1～256 文字 "
                       "(空白・カンマ不可、- や . で始めない)")
-    return v
-
-
-def _bom_item(v: str) -> str:
-    # ESMPRO/BOM's monitoring item IDs: APPL and digits (guide L7578 "(APPLXXX)", L7691 "APPL003").
-    if not re.fullmatch(r"APPL[0-9]{1,10}", v):
-        raise _Reject("an ESMPRO/BOM monitoring item ID: APPL followed by digits, such as APPL003",
-                      "ESMPRO/BOM の監視項目 ID: APPL に数字が続くもの (例: APPL003)")
     return v
 
 
