@@ -102,3 +102,21 @@ def test_compose_notebook_refuses_unknown_names(tmp_path):
                                    parameters={"groups": {}, "output_dir": str(tmp_path / "nb")},
                                    progress_bar=False, cwd=str(tmp_path))
     assert "groups" in exc.value.evalue and not (tmp_path / "nb").exists()
+
+
+def test_the_notebook_refuses_a_folder_of_someone_elses_files_unless_told(tmp_path):
+    """ppg.write as the notebook's last cell calls it: their files stay, the message says how to replace on purpose."""
+    from ppguide import notebook
+    from ppguide.errors import OutputError
+    from ppguide.evaluate import evaluate
+
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("their notes", encoding="utf-8")
+    bundle = evaluate("servermanager", guide_example("servermanager") | {"virtual_computer_name": "ESMSV01"})
+    with pytest.raises(OutputError) as exc:
+        notebook.write(bundle, str(theirs))
+    assert "notes.txt" in exc.value.en and "force=True" in exc.value.en and "force=True" in exc.value.ja
+    assert [p.name for p in theirs.iterdir()] == ["notes.txt"]
+    notebook.write(bundle, str(theirs), force=True)
+    assert (theirs / "manifest.json").is_file() and not (theirs / "notes.txt").exists()

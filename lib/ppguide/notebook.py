@@ -23,8 +23,8 @@ from .knowledge import load
 def _needs_bundle(show: Callable[..., Any]) -> Callable[..., Any]:
     """A display cell shows nothing while there is no bundle (the parameters were refused above it)."""
     @functools.wraps(show)
-    def shown(bundle: Bundle | None, *args: Any) -> Any:
-        return None if bundle is None else show(bundle, *args)
+    def shown(bundle: Bundle | None, *args: Any, **kwargs: Any) -> Any:
+        return None if bundle is None else show(bundle, *args, **kwargs)
     return shown
 
 # Parameters of the notebook itself (where to write, how to link), not of the product.
@@ -134,8 +134,9 @@ def _files(bundle: Bundle, download_base: str) -> None:
 
 
 @_needs_bundle
-def write(bundle: Bundle, output_dir: str) -> Path:
-    out = bundle.write(output_dir)
+def write(bundle: Bundle, output_dir: str, force: bool = False) -> Path:
+    """Write the bundle into output_dir; a folder holding other files is refused unless `force` (as --force)."""
+    out = bundle.write(output_dir, force)
     display(Markdown(f"Bundle written to `{output_dir}` ({len(bundle.files)} files + manifest.json)."))
     return out
 

@@ -71,8 +71,10 @@ def check_target(outdir: str | os.PathLike[str], force: bool = False,
     if foreign and not force:
         what = "is not a ppguide bundle" if listed is None else "holds files that are not part of its bundle"
         shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
-        raise OutputError(str(out), f"it {what} ({shown}); choose an empty or new folder, or add --force to replace it",
-                          f"ppguide のバンドル以外のファイルがあります ({shown})。空のフォルダを指定するか --force を付けてください")
+        raise OutputError(str(out), f"it {what} ({shown}); choose an empty or new folder, or replace it on purpose "
+                          "(--force; in a notebook ppg.write(bundle, output_dir, force=True))",
+                          f"ppguide のバンドル以外のファイルがあります ({shown})。空のフォルダを指定するか、置き換える場合は "
+                          "--force を付けてください (ノートブックでは ppg.write(bundle, output_dir, force=True))")
     return out
 
 
