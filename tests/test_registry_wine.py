@@ -55,3 +55,15 @@ def test_reg_file_bytes(dest_id):
     assert text.split("\r\n")[0] == "Windows Registry Editor Version 5.00"
     assert text.endswith("\r\n")
     assert "\n" not in text.replace("\r\n", "") and "\r" not in text.replace("\r\n", "")
+
+
+def test_regedit_exit_status_says_nothing_about_the_file(wine):
+    """Why every .reg test reads its values back, and why `Wine.import_reg` may run regedit again after a
+    non-zero exit: Wine's regedit exits 0 for a file it could not use (garbage, a key it cannot open, no file
+    at all), so its exit status only says whether Wine ran it."""
+    bad_key = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_BOGUS\\X]\r\n\"a\"=\"b\"\r\n".encode("utf-16")
+    for content in (b"garbage\r\n", bad_key, None):
+        folder = wine.new_dir()
+        if content is not None:
+            (folder / "import.reg").write_bytes(content)
+        assert wine.wine("regedit", "/S", "import.reg", cwd=folder).returncode == 0

@@ -263,12 +263,22 @@ class Wine:
 
     # -- registry ------------------------------------------------------------------------------
 
-    def import_reg(self, reg_bytes: bytes) -> None:
+    def import_reg(self, reg_bytes: bytes, attempts: int = 3) -> None:
+        """Import with `regedit /S`; the test reads the values back, which is the real check.
+
+        Wine's regedit exits 0 whatever the file holds (a missing file, garbage, a key it cannot open), so a
+        non-zero exit says Wine itself failed to run it. A loaded CI machine did that once, silently (exit 1,
+        nothing on stderr), so such a run is tried again before it fails the test. Importing twice is harmless.
+        """
         folder = self.new_dir()
         (folder / "import.reg").write_bytes(reg_bytes)
-        p = self.wine("regedit", "/S", "import.reg", cwd=folder)
-        if p.returncode:
-            raise WineError(f"regedit /S failed ({p.returncode}): {_text(p.stderr)}")
+        failures = []
+        for _ in range(attempts):
+            p = self.wine("regedit", "/S", "import.reg", cwd=folder)
+            if not p.returncode:
+                return
+            failures.append(f"exit {p.returncode}: {_text(p.stderr).strip() or '(nothing on stderr)'}")
+        raise WineError(f"regedit /S did not run in {attempts} attempts: " + "; ".join(failures))
 
     def reg_query(self, key: str) -> dict[str, tuple[str, str]]:
         """The values of one key, {name: (type, data)} ("" names the default value); data as
