@@ -96,14 +96,18 @@ def test_a_shared_fact_no_product_declares_is_refused():
     assert len(jobs) == 3 + 1
 
 
-@pytest.mark.parametrize("name, why", [("a/b", "one of"), ("CON", "device name"), (".hidden", "dot at the start"),
-                                       ("report.csv", "report.csv"), ("x" * 101, "at most 100")])
-def test_cluster_names_are_checked(name, why):
+@pytest.mark.parametrize("name, why, why_ja", [
+    ("a/b", "one of", "のいずれか"), ("CON", "device name", "デバイス名"), (".hidden", "dot at the start", "先頭のドット"),
+    ("report.csv", "report.csv", "バッチの report.csv"), ("x" * 101, "at most 100", "100 文字まで"),
+    ("..", "the name '..'", "名前 '..'"), ("a\u200bb", "invisible character", "不可視文字")])
+def test_cluster_names_are_checked(name, why, why_ja):
     data = small_fleet(2)
     data["clusters"][1]["name"] = name
     jobs = fleet.expand(data)
     bad = [j for j in jobs if j.error]
     assert len(bad) == 1 and why in bad[0].error.en and bad[0].folder is None
+    # The Japanese message gives the reason in Japanese, not the English reason inside Japanese brackets.
+    assert why_ja in bad[0].error.ja and why not in bad[0].error.ja.replace(name, "")
     assert sum(j.error is None for j in jobs) == 3
 
 

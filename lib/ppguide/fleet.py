@@ -69,15 +69,15 @@ class Job:
                                            # cannot run; None when no folder is this entry's (bad or taken name)
 
 
-def name_problem(name: Any) -> str | None:
-    """Why `name` cannot be a job's or cluster's folder (None when it can)."""
+def name_problem(name: Any) -> tuple[str, str] | None:
+    """Why `name` cannot be a job's or cluster's folder, in English and Japanese (None when it can)."""
     why = folder_name_problem(name)
     if why:
         return why
     if name.startswith("."):
-        return "a dot at the start (ppguide's temporary folders start so)"
+        return "a dot at the start (ppguide's temporary folders start so)", "先頭のドット (ppguide の一時フォルダの形)"
     if name.casefold() == REPORT:
-        return f"the name of the batch's {REPORT}"
+        return f"the name of the batch's {REPORT}", f"バッチの {REPORT} と同じ名前"
     return None
 
 
@@ -140,11 +140,11 @@ def _jobs(entries: list, shared: dict[str, Any], cluster: str, where: str,
             name = entry.get("name", product.id)
             if "name" not in entry and name.casefold() in taken:
                 name = f"{product.id}-{i}"
-            why = name_problem(name) or ("a name another job of the cluster already has"
-                                         if str(name).casefold() in taken else None)
+            why = name_problem(name) or (("a name another job of the cluster already has",
+                                          "同じクラスタの別のジョブと同じ名前") if str(name).casefold() in taken else None)
             if why:
-                raise InputError(f"{at}: name {as_typed(name)}", f"cannot be a job folder: it has {why}",
-                                 f"ジョブのフォルダ名にできません ({why})")
+                raise InputError(f"{at}: name {as_typed(name)}", f"cannot be a job folder: it has {why[0]}",
+                                 f"ジョブのフォルダ名にできません ({why[1]})")
             taken.add(name.casefold())
             declared = {p.name for p in product.parameters}
             facts = {k: v for k, v in (shared_of(i) if shared_of else shared).items() if k in declared}
@@ -188,11 +188,11 @@ def expand(data: Any, where: str = "inventory") -> list[Job]:
     for i, entry in enumerate(clusters, 1):
         name = entry.get("name") if isinstance(entry, dict) else None
         at = f"{where}: cluster {as_typed(name)}" if isinstance(name, str) else f"{where}: cluster {i}"
-        why = ("no name (the key 'name')" if name is None else name_problem(name)
-               or ("a name another cluster already has" if name.casefold() in taken else None))
+        why = (("no name (the key 'name')", "名前がありません (キー 'name')") if name is None else name_problem(name)
+               or (("a name another cluster already has", "別のクラスタと同じ名前") if name.casefold() in taken else None))
         if not isinstance(entry, dict) or why:
-            exc = (InputError(at, f"cannot be a cluster folder: it has {why}", f"クラスタのフォルダ名にできません ({why})")
-                   if isinstance(entry, dict) else
+            exc = (InputError(at, f"cannot be a cluster folder: it has {why[0]}", f"クラスタのフォルダ名にできません ({why[1]})")
+                   if why and isinstance(entry, dict) else
                    InputError(at, "must be a mapping {name, parameters?, jobs?}", "{name, parameters?, jobs?} のマッピングが必要です"))
             jobs.append(Job("", "", {}, exc, cluster=name if isinstance(name, str) else f"cluster {i}"))
             continue
@@ -304,11 +304,11 @@ def read_table(path: str | Path) -> list[Job]:
     for number, cells in body:
         name = cells.pop("cluster", "") if clustered else ""
         if clustered:
-            why = "no cluster name" if name == "" else name_problem(name)
+            why = ("no cluster name", "クラスタ名がありません") if name == "" else name_problem(name)
             if why:
                 bad_cluster.append(Job("", str(cells.get("product", "")), {}, InputError(
-                    f"{where}: row {number}: cluster {as_typed(name)}", f"cannot be a cluster folder: it has {why}",
-                    f"クラスタのフォルダ名にできません ({why})"), cluster=str(name)))
+                    f"{where}: row {number}: cluster {as_typed(name)}", f"cannot be a cluster folder: it has {why[0]}",
+                    f"クラスタのフォルダ名にできません ({why[1]})"), cluster=str(name)))
                 continue
         groups.setdefault(name.casefold(), []).append((number, cells | {"cluster": name}))
     for members in groups.values():

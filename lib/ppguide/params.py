@@ -93,28 +93,31 @@ def _safe(v: str) -> str:
     return v
 
 
-def segment_problem(seg: str) -> str | None:
-    """Why `seg` cannot be a Windows file or folder name (None when it can)."""
+def segment_problem(seg: str) -> tuple[str, str] | None:
+    """Why `seg` cannot be a Windows file or folder name, in English and Japanese (None when it can)."""
     if seg in ("", ".", ".."):
-        return f"the name {seg!r}"
+        return f"the name {seg!r}", f"名前 {seg!r}"
     if len(seg) > 255:
-        return f"{len(seg)} characters (Windows allows 255 in one name)"
+        return (f"{len(seg)} characters (Windows allows 255 in one name)",
+                f"{len(seg)} 文字 (Windows の名前 1 つは 255 文字まで)")
     if set(seg) & set('\\/:*?"<>|'):
-        return 'one of \\ / : * ? " < > |'
+        return 'one of \\ / : * ? " < > |', '\\ / : * ? " < > | のいずれか'
     if seg[-1] in ". " or seg[0] == " ":
-        return "a space at the start or a dot or space at the end"
+        return "a space at the start or a dot or space at the end", "先頭の空白、または末尾のドットか空白"
     if seg.split(".")[0].strip().upper() in RESERVED:
-        return f"the Windows device name {seg.split('.')[0]!r} (CON, NUL, COM1, LPT1, ...)"
-    why = clean_text(seg)
-    return why[0] if why else None
+        device = seg.split(".")[0]
+        return (f"the Windows device name {device!r} (CON, NUL, COM1, LPT1, ...)",
+                f"Windows のデバイス名 {device!r} (CON、NUL、COM1、LPT1 など)")
+    return clean_text(seg)
 
 
-def folder_name_problem(name: Any) -> str | None:
-    """Why `name` cannot be a folder ppguide creates below -o (job and cluster names); None when it can."""
+def folder_name_problem(name: Any) -> tuple[str, str] | None:
+    """Why `name` cannot be a folder ppguide creates below -o (job and cluster names), in English and Japanese;
+    None when it can."""
     if not isinstance(name, str):
-        return f"a {type(name).__name__}, not text"
+        return f"a {type(name).__name__}, not text", f"文字列ではなく {type(name).__name__}"
     if len(name) > MAX_FOLDER_NAME:
-        return f"{len(name)} characters (at most {MAX_FOLDER_NAME})"
+        return f"{len(name)} characters (at most {MAX_FOLDER_NAME})", f"{len(name)} 文字 ({MAX_FOLDER_NAME} 文字まで)"
     return segment_problem(name)
 
 
@@ -164,26 +167,29 @@ def _yen_as_backslash(v: Any) -> Any:
 
 def _winpath(v: str) -> str:
     m = re.fullmatch(r"([A-Za-z]:)\\(.+)", v)
-    why = None if m else "not a drive letter, colon and backslash followed by a folder"
+    why = None if m else ("not a drive letter, colon and backslash followed by a folder",
+                          "ドライブ文字・コロン・\\ とフォルダ名の形ではありません")
     if m:
-        why = next((f"the segment {s!r} has {p}" for s in m[2].split("\\") if (p := segment_problem(s))), None)
+        why = next(((f"the segment {s!r} has {p[0]}", f"{s!r} の部分に {p[1]}")
+                    for s in m[2].split("\\") if (p := segment_problem(s))), None)
         if why is None and len(v) > MAX_PATH:
-            why = f"{len(v)} characters (at most {MAX_PATH})"
+            why = f"{len(v)} characters (at most {MAX_PATH})", f"{len(v)} 文字 ({MAX_PATH} 文字まで)"
     if why:
-        raise _Reject(f"an absolute Windows path such as C:\\Program Files\\Esmpro ({why}): folders separated by one "
-                      "backslash, no trailing backslash, no . or .. or device names (CON, NUL...), no trailing dots or "
-                      f"spaces, {UNSAFE_EN}",
-                      "C:\\Program Files\\Esmpro のような絶対パス (末尾の \\ なし、. や .. やデバイス名なし、"
+        raise _Reject(f"an absolute Windows path such as C:\\Program Files\\Esmpro ({why[0]}): folders separated by "
+                      "one backslash, no trailing backslash, no . or .. or device names (CON, NUL...), no trailing dots "
+                      f"or spaces, {UNSAFE_EN}",
+                      f"C:\\Program Files\\Esmpro のような絶対パス ({why[1]}; 末尾の \\ なし、. や .. やデバイス名なし、"
                       f"末尾のドット・空白なし、{UNSAFE_JA})")
     return v
 
 
 def _dirname(v: str) -> str:
-    why = segment_problem(v)
-    if why or set(v) & set("()"):
-        raise _Reject(f"a single folder name ({why or 'the character ( or )'}): not . or .., no \\ / : * ? \" < > | ( ), "
+    why = segment_problem(v) or (("the character ( or )", "文字 ( または )") if set(v) & set("()") else None)
+    if why:
+        raise _Reject(f"a single folder name ({why[0]}): not . or .., no \\ / : * ? \" < > | ( ), "
                       "no device names (CON, NUL...), no trailing dot or space",
-                      "フォルダ名 1 つ (. や .. 不可、\\ / : * ? \" < > | ( ) を含まない、デバイス名不可、末尾のドット・空白不可)")
+                      f"フォルダ名 1 つ ({why[1]}; . や .. 不可、\\ / : * ? \" < > | ( ) を含まない、デバイス名不可、"
+                      "末尾のドット・空白不可)")
     return v
 
 
