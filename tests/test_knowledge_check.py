@@ -365,3 +365,22 @@ def test_a_knowledge_file_not_in_utf8_is_a_fault_not_a_traceback(tmp_path):
     path.write_bytes(SM.read_text(encoding="utf-8").encode("cp932", errors="replace"))
     (line,) = fault_lines(path)
     assert line.startswith("servermanager.yaml: is not UTF-8 text")
+
+
+@pytest.mark.parametrize("change,what", [
+    # A default goes into the scripts as a typed value would: it passes the same checks.
+    ({"default": "4.16 & del"}, ("sm_version", "its default '4.16 & del' is refused", "character '&'")),
+    ({"default": "4.x"}, ("sm_version", "dotted version number")),
+    ({"default": "nwork."}, ("workdir_folder", "a single folder name", "dot or space at the end")),
+    ({"default": "C:\\Program Files\\CON"}, ("install_dir", "device name 'CON'")),
+    ({"type": "version2"}, ("sm_version", "type 'version2' is not a parameter type", "list[one of those]")),
+    ({"type": "list[ver]", "default": ["4.16"]}, ("sm_version", "type 'list[ver]'")),
+    ({"type": "records", "fields": {"v": "choice"}, "default": []}, ("sm_version", "type 'choice'")),
+    ({"type": "records", "default": []}, ("sm_version", "records need their fields")),
+])
+def test_a_declaration_the_engine_cannot_use(tmp_path, change, what):
+    """`ppguide check` names what `run` would otherwise stop on with a KeyError, or emit unchecked."""
+    data = raw()
+    declared = next(p for p in data["parameters"] if p.get("name") == what[0])
+    declared |= change
+    one_fault(write(tmp_path, data), what[0], *what[1:])

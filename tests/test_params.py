@@ -296,3 +296,23 @@ def test_bom_item_type(value, ok):
 ])
 def test_logical_host_type(value, ok):
     type_accepts_or_names("logical_host", "logical_host", value, ok, "logical host")
+
+
+def test_types_defined_in_data_take_the_guides_example():
+    """data/parameters.yaml `types`: each pattern takes the guide's own example, which stands on its line, and no
+    data type replaces a built-in one."""
+    from ppguide import params
+    from ppguide.cited import stands_on
+    from ppguide.knowledge import shared_types
+
+    guide = (Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_68f8a06b3ca39699.txt")
+    lines = guide.read_text(encoding="utf-8").split("\n")
+    types = shared_types()
+    assert {"version", "sid", "bom_item"} <= types.keys() and not types.keys() & params.BUILT_IN.keys()
+    for name, t in types.items():
+        example = t["example"]
+        assert stands_on(example["value"], lines[example["cite"] - 1]), (name, example)
+        assert params.check(name, name, example["value"]) == example["value"]
+        with pytest.raises(ParameterError) as exc:
+            params.check(name, name, example["value"] + "x")
+        assert t["expected"]["en"] in exc.value.en and t["expected"]["ja"] in exc.value.ja

@@ -392,6 +392,11 @@ def shared_parameters() -> dict[str, dict[str, Any]]:
     return _shared("parameters.yaml")["parameters"]
 
 
+def shared_types() -> dict[str, dict[str, Any]]:
+    """Text types known by their form (data/parameters.yaml `types`): name -> pattern, expected, short, example."""
+    return _shared("parameters.yaml").get("types", {})
+
+
 # section -> (file in data/, the key naming an entry, what a product may add to a shared entry)
 SHARED_SECTIONS = {"parameters": ("parameters.yaml", "name", ("help", "cite")),
                    "values": ("fragments.yaml", "name", ("help", "cite")),

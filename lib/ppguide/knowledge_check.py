@@ -39,6 +39,7 @@ from . import evaluate, expressions, scripts
 from .artifact_kinds import KINDS, SYNC_SOURCES
 from .errors import KnowledgeFault
 from .knowledge import AFTER_ALL, SLOTS, Product, expand_shared, knowledge_files, load_places, shown
+from .params import declaration_problem
 
 #: Kinds of artifact whose content is built from `template`, and how (a text template or an expression).
 TEMPLATE_KINDS = {k.name: k.template for k in KINDS.values() if k.template}
@@ -363,6 +364,8 @@ class _Checker:
         for x in p.parameters:
             if x.choices is not None and x.default is not None and x.default not in x.choices:
                 self.fault(x.name, f"its default {x.default!r} is not one of its choices {x.choices}")
+            elif why := declaration_problem(x):
+                self.fault(x.name, why)
         for c in p.checks:
             if c.level == "error" and not c.params:
                 self.fault(c.id, "an error check must name in params the parameters it rejects")

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from .errors import ParameterError, Problem, did_you_mean
+from .knowledge import shared_types
 
 # Characters that would change the meaning of a line of a .bat or .reg file.
 UNSAFE = re.compile(r'[&|<>^%"\r\n]')
@@ -222,14 +223,6 @@ def _matching(pattern: str, en: str, ja: str) -> Callable[[str], str]:
     return check
 
 
-_version = _matching(r"[0-9]+(\.[0-9]+)*", "a dotted version number such as 4.16", "4.16 のようなバージョン番号")
-_sid = _matching(r"0[xX][0-9A-Fa-f]{32}", "a SQL Server login SID: 0x and 32 hexadecimal digits, as select sid prints it",
-                 "SQL Server ログインの SID: 0x と 16 進数 32 桁 (select sid の出力)")
-# ESMPRO/BOM's monitoring item IDs: APPL and digits (guide L7578 "(APPLXXX)", L7691 "APPL003").
-_bom_item = _matching(r"APPL[0-9]{1,10}", "an ESMPRO/BOM monitoring item ID: APPL followed by digits, such as APPL003",
-                      "ESMPRO/BOM の監視項目 ID: APPL に数字が続くもの (例: APPL003)")
-
-
 def _service(v: str) -> str:
     # The short name sc, net and ARMLOAD take and AppManager's Amadmin_SetResDependency lists (OracleServiceSID1,
     # MSSQL$INST): no space, comma or quote, which would split or end a list of them or a command's argument.
@@ -327,7 +320,7 @@ def _yen_text(v: Any) -> Any:
 
 
 # name -> (python annotation, papermill type name, expected en, expected ja)
-SCALARS: dict[str, tuple[Any, str, str, str]] = {
+BUILT_IN: dict[str, tuple[Any, str, str, str]] = {
     "str": (_checked(_safe), "str", f"text with {UNSAFE_EN}", f"文字列 ({UNSAFE_JA})"),
     "netbios": (_checked(_netbios), "str", "a computer (NetBIOS) name", "コンピュータ名 (NetBIOS 名)"),
     "groupname": (_checked(_groupname), "str", "a failover group name", "フェイルオーバーグループ名"),
@@ -338,15 +331,14 @@ SCALARS: dict[str, tuple[Any, str, str, str]] = {
     "dirname": (_checked(_dirname), "str", "a folder name", "フォルダ名"),
     "ipv4": (_checked(_ipv4), "str", "an IPv4 address", "IPv4 アドレス"),
     "netmask": (_checked(_netmask), "str", "a subnet mask", "サブネットマスク"),
-    "version": (_checked(_version), "str", "a version number", "バージョン番号"),
-    "sid": (_checked(_sid), "str", "a SQL Server login SID (0x + 32 hex digits)", "SQL Server ログインの SID (0x + 16 進 32 桁)"),
     "service": (_checked(_service), "str", "a Windows service name", "Windows のサービス名"),
-    "bom_item": (_checked(_bom_item), "str", "an ESMPRO/BOM monitoring item ID (APPL + digits)",
-                 "ESMPRO/BOM の監視項目 ID (APPL + 数字)"),
     "logical_host": (_checked(_logical_host), "str", "a PFM logical host name", "PFM の論理ホスト名"),
     "bool": (Annotated[bool, BeforeValidator(_bool)], "bool", "true or false", "true または false"),
     "int": (Annotated[int, BeforeValidator(_whole_number)], "int", "a whole number", "整数"),
 }
+# ... and the text types data/parameters.yaml defines by their form (version, sid, bom_item...).
+SCALARS = BUILT_IN | {name: (_checked(_matching(t["pattern"], t["expected"]["en"], t["expected"]["ja"])), "str",
+                             t["short"]["en"], t["short"]["ja"]) for name, t in shared_types().items()}
 
 
 def annotation(decl) -> tuple[Any, str]:
@@ -379,6 +371,34 @@ def annotation(decl) -> tuple[Any, str]:
         raise KeyError(t)
     ann, pm, *_ = SCALARS[t]
     return ann, pm
+
+
+def type_names() -> list[str]:
+    """Every type a parameter may declare: the scalars, list[SCALAR], choice and records."""
+    return [*SCALARS, *(f"list[{t}]" for t in SCALARS), "choice", "records"]
+
+
+def declaration_problem(decl) -> str | None:
+    """Why a knowledge file's parameter declaration cannot be used (None when it can): a type that is none of
+    type_names(), or a default its own type refuses. A default goes into scripts like a value the engineer
+    typed, so it must pass the same checks (a default "g&x" would split a .bat line)."""
+    unknown = [t for t in [decl.type, *(decl.fields or {}).values()] if t not in type_names() or
+               (t in ("choice", "records") and t != decl.type)]
+    if unknown:
+        return (f"type {unknown[0]!r} is not a parameter type: one of {', '.join(SCALARS)}, list[one of those], "
+                "choice or records")
+    if decl.type == "choice" and not decl.choices:
+        return "a choice needs its choices"
+    if decl.type == "records" and not decl.fields:
+        return "records need their fields"
+    if decl.default is None:
+        return None
+    try:
+        TypeAdapter(annotation(decl)[0]).validate_python(decl.default)
+    except ValidationError as exc:
+        cause = exc.errors()[0].get("ctx", {}).get("error")
+        return f"its default {decl.default!r} is refused: expected {cause.en if isinstance(cause, _Reject) else expected(decl)[0]}"
+    return None
 
 
 def expected(decl) -> tuple[str, str]:
