@@ -377,6 +377,20 @@ def test_a_knowledge_file_not_in_utf8_is_a_fault_not_a_traceback(tmp_path):
     ({"type": "list[ver]", "default": ["4.16"]}, ("sm_version", "type 'list[ver]'")),
     ({"type": "records", "fields": {"v": "choice"}, "default": []}, ("sm_version", "type 'choice'")),
     ({"type": "records", "default": []}, ("sm_version", "records need their fields")),
+    ({"type": "records", "fields": {"v": "list[str]"}, "default": []}, ("sm_version", "type 'list[str]'", "records field")),
+    ({"type": "choice", "choices": [1.5, 2.5], "default": 1.5}, ("sm_version", "all text or all whole numbers")),
+    ({"type": "choice", "choices": [True, False], "default": True}, ("sm_version", "all text or all whole numbers")),
+    ({"type": "int", "min": 5, "max": 1, "default": 3}, ("sm_version", "min 5 is above max 1")),
+    ({"min": 1}, ("sm_version", "min and max belong to type int")),
+    ({"fields": {"a": "str"}}, ("sm_version", "fields belong to type records")),
+    # Defaults in another form than the engine reads them in: the notebook and reference would show one value
+    # and the scripts use another ('no' is a true value; text loops over its characters).
+    ({"type": "bool", "default": "no"}, ("sm_version", "must be written as False")),
+    ({"type": "int", "default": "7"}, ("sm_version", "must be written as 7")),
+    ({"type": "list[str]", "default": "ab,cd"}, ("sm_version", "must be written as ['ab', 'cd']")),
+    ({"type": "winpath", "default": "C:\u00a5Program Files\u00a5Esm"}, ("sm_version", "must be written as 'C:\\\\Program Files")),
+    ({"type": "drive", "default": "x:"}, ("sm_version", "must be written as 'X:'")),
+    ({"type": "netmask", "default": "24"}, ("sm_version", "must be written as '255.255.255.0'")),
 ])
 def test_a_declaration_the_engine_cannot_use(tmp_path, change, what):
     """`ppguide check` names what `run` would otherwise stop on with a KeyError, or emit unchecked."""
@@ -384,3 +398,12 @@ def test_a_declaration_the_engine_cannot_use(tmp_path, change, what):
     declared = next(p for p in data["parameters"] if p.get("name") == what[0])
     declared |= change
     one_fault(write(tmp_path, data), what[0], *what[1:])
+
+
+@pytest.mark.parametrize("name", ["_p", "model_dump", "sm-version"])
+def test_a_parameter_name_the_engine_cannot_carry(tmp_path, name):
+    """pydantic keeps _names and model_* to itself and jinja2 reads - as minus: check says so, run never crashes."""
+    data = raw()
+    declared = next(p for p in data["parameters"] if p.get("name") == "sm_version")
+    declared["name"] = name
+    one_fault(write(tmp_path, data), name, "cannot be a parameter or field name")

@@ -75,12 +75,20 @@ def _clean(v: str) -> str:
     return v
 
 
+_KINDS_JA = {type(None): "null (値なし)", bool: "真偽値", int: "整数", float: "小数", list: "リスト", dict: "マッピング"}
+
+
+def kind_ja(v: Any) -> str:
+    """What kind of value `v` is, in Japanese (for messages refusing it): 整数, リスト..."""
+    return _KINDS_JA.get(type(v), type(v).__name__)
+
+
 def _text_only(v: Any) -> Any:
     """Text parameters take text: a number or true/false is refused, since 4.10 would have become 4.1."""
     if isinstance(v, (bool, int, float)):
         raise _Reject(f"text, not the {type(v).__name__} {v!r}: write it in quotes (\"{v}\"); with papermill use "
                       "-r NAME VALUE for text that looks like a number",
-                      f"文字列 ({type(v).__name__} の {v!r} ではなく、引用符で囲んで指定する。papermill では -r を使う)")
+                      f"文字列 ({kind_ja(v)}の {v!r} ではなく、引用符で囲んで指定する。papermill では -r を使う)")
     return v
 
 
@@ -116,7 +124,7 @@ def folder_name_problem(name: Any) -> tuple[str, str] | None:
     """Why `name` cannot be a folder ppguide creates below -o (job and cluster names), in English and Japanese;
     None when it can."""
     if not isinstance(name, str):
-        return f"a {type(name).__name__}, not text", f"文字列ではなく {type(name).__name__}"
+        return f"a {type(name).__name__}, not text", f"文字列ではなく{kind_ja(name)}"
     if len(name) > MAX_FOLDER_NAME:
         return f"{len(name)} characters (at most {MAX_FOLDER_NAME})", f"{len(name)} 文字 ({MAX_FOLDER_NAME} 文字まで)"
     return segment_problem(name)
@@ -379,25 +387,46 @@ def type_names() -> list[str]:
 
 
 def declaration_problem(decl) -> str | None:
-    """Why a knowledge file's parameter declaration cannot be used (None when it can): a type that is none of
-    type_names(), or a default its own type refuses. A default goes into scripts like a value the engineer
-    typed, so it must pass the same checks (a default "g&x" would split a .bat line)."""
-    unknown = [t for t in [decl.type, *(decl.fields or {}).values()] if t not in type_names() or
-               (t in ("choice", "records") and t != decl.type)]
+    """Why a knowledge file's parameter declaration cannot be used (None when it can).
+
+    The engine builds a pydantic model and jinja2 context from it, so names must be identifiers pydantic
+    leaves alone; types must be known (a records field takes a scalar type); choices are all text or all whole
+    numbers; min/max/fields belong to int and records. A default goes into the scripts like a value the
+    engineer typed: it must pass the same checks (a default "g&x" would split a .bat line) and be written in
+    the form they give (false, not 'no'; a list, not text), since notebooks and references show it as written.
+    """
+    names = [decl.name, *(decl.fields or {})]
+    odd = next((n for n in names if not n.isidentifier() or n.startswith(("_", "model_"))), None)
+    if odd is not None:
+        return f"the name {odd!r} cannot be a parameter or field name: letters, digits and _, not starting with _ or model_"
+    known = type_names()
+    unknown = [t for t in [decl.type] if t not in known] + [t for t in (decl.fields or {}).values() if t not in SCALARS]
     if unknown:
         return (f"type {unknown[0]!r} is not a parameter type: one of {', '.join(SCALARS)}, list[one of those], "
-                "choice or records")
-    if decl.type == "choice" and not decl.choices:
-        return "a choice needs its choices"
+                "choice or records (a records field takes one of the first)")
+    if decl.type == "choice":
+        choices = decl.choices or []
+        if not choices or not (all(isinstance(c, str) for c in choices)
+                               or all(isinstance(c, int) and not isinstance(c, bool) for c in choices)):
+            return f"a choice needs its choices, all text or all whole numbers (given {choices!r})"
+    if decl.fields is not None and decl.type != "records":
+        return "fields belong to type records"
     if decl.type == "records" and not decl.fields:
         return "records need their fields"
+    if (decl.min is not None or decl.max is not None) and decl.type != "int":
+        return "min and max belong to type int"
+    if decl.min is not None and decl.max is not None and decl.min > decl.max:
+        return f"min {decl.min} is above max {decl.max}"
     if decl.default is None:
         return None
     try:
-        TypeAdapter(annotation(decl)[0]).validate_python(decl.default)
+        valid = TypeAdapter(annotation(decl)[0]).validate_python(decl.default)
     except ValidationError as exc:
         cause = exc.errors()[0].get("ctx", {}).get("error")
         return f"its default {decl.default!r} is refused: expected {cause.en if isinstance(cause, _Reject) else expected(decl)[0]}"
+    written = [r.model_dump() for r in valid] if decl.type == "records" else valid
+    if written != decl.default or type(written) is not type(decl.default):
+        return f"its default {decl.default!r} must be written as {written!r}, the form the engine reads it in"
     return None
 
 
