@@ -299,10 +299,11 @@ def test_excel_numbers_are_not_read_as_text(tmp_path):
     assert "sm_version" not in next(j for j in jobs if j.product == "serveragent").parameters
 
 
-@pytest.mark.parametrize("name, kind_ja", [(None, "null (値なし)"), (5, "整数"), (["a"], "リスト")])
-def test_a_job_name_that_is_not_text_is_named_in_japanese_too(name, kind_ja):
+@pytest.mark.parametrize("name, kind, kind_ja", [(None, "null (no value)", "null (値なし)"), (5, "a whole number", "整数"),
+                                                (["a"], "a list", "リスト")])
+def test_a_job_name_that_is_not_text_is_named_in_japanese_too(name, kind, kind_ja):
     data = small_fleet(1)
     data["jobs"][0]["name"] = name
     bad = [j for j in fleet.expand(data) if j.error]
-    assert len(bad) == 1 and "not text" in bad[0].error.en
+    assert len(bad) == 1 and f"{kind}, not text" in bad[0].error.en and "NoneType" not in bad[0].error.en
     assert f"文字列ではなく{kind_ja}" in bad[0].error.ja and "NoneType" not in bad[0].error.ja

@@ -75,12 +75,19 @@ def _clean(v: str) -> str:
     return v
 
 
-_KINDS_JA = {type(None): "null (値なし)", bool: "真偽値", int: "整数", float: "小数", list: "リスト", dict: "マッピング"}
+# What kind of value a refused value is, as messages name it: type -> (en, ja).
+_KINDS = {type(None): ("null (no value)", "null (値なし)"), bool: ("true/false", "真偽値"), int: ("a whole number", "整数"),
+          float: ("a number", "小数"), list: ("a list", "リスト"), dict: ("a mapping", "マッピング")}
 
 
 def kind_ja(v: Any) -> str:
     """What kind of value `v` is, in Japanese (for messages refusing it): 整数, リスト..."""
-    return _KINDS_JA.get(type(v), type(v).__name__)
+    return _KINDS.get(type(v), ("", type(v).__name__))[1]
+
+
+def kind_en(v: Any) -> str:
+    """What kind of value `v` is, in English: a whole number, a list..."""
+    return _KINDS.get(type(v), (f"a {type(v).__name__}", ""))[0]
 
 
 def _text_only(v: Any) -> Any:
@@ -124,7 +131,7 @@ def folder_name_problem(name: Any) -> tuple[str, str] | None:
     """Why `name` cannot be a folder ppguide creates below -o (job and cluster names), in English and Japanese;
     None when it can."""
     if not isinstance(name, str):
-        return f"a {type(name).__name__}, not text", f"文字列ではなく{kind_ja(name)}"
+        return f"{kind_en(name)}, not text", f"文字列ではなく{kind_ja(name)}"
     if len(name) > MAX_FOLDER_NAME:
         return f"{len(name)} characters (at most {MAX_FOLDER_NAME})", f"{len(name)} 文字 ({MAX_FOLDER_NAME} 文字まで)"
     return segment_problem(name)
