@@ -429,3 +429,15 @@ def test_composed_with_servermanager(wine, netvisor_first):
     assert len(services_bat) == len(set(services_bat)) == 16                # 14 + Trap Redirection + SM Base
     sync = text_lines(g, "sync-registry.txt")
     assert len(sync) == len(set(sync)) and set(SYNC) <= set(sync)
+
+
+def test_the_example_cluster_keeps_the_clusterpro_manager_off_its_servers():
+    """The example cluster has Netvisor, which cannot share a server with the CLUSTERPRO manager (L8011): no job
+    of that cluster may say the manager is on its servers, or its bundles would describe two different clusters."""
+    from ppguide.fleet import expand
+    from ppguide.knowledge import DATA
+    jobs = expand(yaml.safe_load((DATA / "example-cluster.yaml").read_text(encoding="utf-8")))
+    assert any(j.product == "netvisor" for j in jobs)
+    said = {j.product: j.parameters["clusterpro_manager_on_server"] for j in jobs
+            if "clusterpro_manager_on_server" in j.parameters}
+    assert not any(said.values()), said
