@@ -67,3 +67,11 @@ def test_regedit_exit_status_says_nothing_about_the_file(wine):
         if content is not None:
             (folder / "import.reg").write_bytes(content)
         assert wine.wine("regedit", "/S", "import.reg", cwd=folder).returncode == 0
+
+
+def test_reg_says_why_it_fails(wine):
+    """What `Wine.reg` relies on to tell reg's own failures (returned at once) from Wine failing to run it (tried
+    again): reg prints a reason for a missing key and for a root that does not exist."""
+    for args in (("query", "HKEY_LOCAL_MACHINE\\SOFTWARE\\ppguide-test\\missing"), ("add", "HKEY_BOGUS\\x", "/v", "a", "/d", "b", "/f")):
+        p = wine.wine("reg", *args)
+        assert p.returncode == 1 and p.stdout.startswith(b"reg: "), (args, p.stdout, p.stderr)

@@ -280,32 +280,42 @@ class Wine:
             failures.append(f"exit {p.returncode}: {_text(p.stderr).strip() or '(nothing on stderr)'}")
         raise WineError(f"regedit /S did not run in {attempts} attempts: " + "; ".join(failures))
 
+    def reg(self, *args: str, attempts: int = 3) -> subprocess.CompletedProcess:
+        """Run Wine's reg.exe. reg says why it failed ("reg: ..." on stdout: a missing key, a bad root), so a
+        non-zero exit with no word at all is Wine failing to run it, as regedit once did on a loaded CI machine:
+        such a run is tried again. reg's own answers, failures included, are returned at the first attempt."""
+        for _ in range(attempts):
+            p = self.wine("reg", *args)
+            if not p.returncode or p.stdout.strip() or p.stderr.strip():
+                return p
+        return p
+
     def reg_query(self, key: str) -> dict[str, tuple[str, str]]:
         """The values of one key, {name: (type, data)} ("" names the default value); data as
         reg prints it (REG_DWORD as 0x..). Names holding four spaces in a row would be split wrongly.
 
         Raises KeyError when the key does not exist.
         """
-        p = self.wine("reg", "query", key)
+        p = self.reg("query", key)
         if p.returncode:
             raise KeyError(key)
         return parse_reg_query(_text(p.stdout), key)
 
     def reg_subkeys(self, key: str) -> list[str]:
-        p = self.wine("reg", "query", key)
+        p = self.reg("query", key)
         if p.returncode:
             raise KeyError(key)
         head = full_key(key).lower() + "\\"
         return [ln.strip() for ln in _text(p.stdout).splitlines() if ln.strip().lower().startswith(head)]
 
     def reg_add(self, key: str, name: str, data: str, type_: str = "REG_SZ") -> None:
-        p = self.wine("reg", "add", key, "/v", name, "/t", type_, "/d", data, "/f")
+        p = self.reg("add", key, "/v", name, "/t", type_, "/d", data, "/f")
         if p.returncode:
-            raise WineError(f"reg add {key} /v {name} failed: {_text(p.stderr)}")
+            raise WineError(f"reg add {key} /v {name} failed: {_text(p.stdout)}{_text(p.stderr)}")
 
     def reg_delete_tree(self, key: str) -> None:
         """Delete a key and everything below it; a missing key is fine."""
-        self.wine("reg", "delete", key, "/f")
+        self.reg("delete", key, "/f")
 
     # -- what Wine cannot do -------------------------------------------------------------------
 
