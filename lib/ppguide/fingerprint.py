@@ -28,10 +28,6 @@ def _digest(named: list[tuple[str, bytes]]) -> str:
     return h.hexdigest()
 
 
-def _files_digest(paths: list[Path]) -> str:
-    return _digest([(path.name, path.read_bytes()) for path in paths])
-
-
 @cache
 def engine_digest() -> str:
     """ppguide's code and templates, and its data tables as this process reads them (knowledge.data_bytes)."""
@@ -41,7 +37,7 @@ def engine_digest() -> str:
 
 @cache
 def _knowledge_digest(path: Path) -> str:
-    return _files_digest([path])
+    return _digest([(path.name, path.read_bytes())])
 
 
 def knowledge_digest(product_id: str) -> str:

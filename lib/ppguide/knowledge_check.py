@@ -362,9 +362,7 @@ class _Checker:
             if place not in places:
                 self.fault(place, f"{where} is not a place of data/places.yaml ({', '.join(places)})")
         for x in p.parameters:
-            if x.choices is not None and x.default is not None and x.default not in x.choices:
-                self.fault(x.name, f"its default {x.default!r} is not one of its choices {x.choices}")
-            elif why := declaration_problem(x):
+            if why := declaration_problem(x):
                 self.fault(x.name, why)
         for c in p.checks:
             if c.level == "error" and not c.params:

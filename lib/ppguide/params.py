@@ -426,6 +426,8 @@ def declaration_problem(decl) -> str | None:
         return f"min {decl.min} is above max {decl.max}"
     if decl.default is None:
         return None
+    if decl.choices is not None and decl.default not in decl.choices:
+        return f"its default {decl.default!r} is not one of its choices {decl.choices}"
     try:
         valid = TypeAdapter(annotation(decl)[0]).validate_python(decl.default)
     except ValidationError as exc:
